@@ -1,0 +1,1 @@
+"""MNIST Lab's engine: data, models, training, jobs and run registry, without Streamlit."""
