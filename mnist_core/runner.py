@@ -1,0 +1,93 @@
+"""Carry out one stored run: build, train with hooks that write to the registry, save."""
+
+import importlib.metadata
+import time
+import traceback
+
+from mnist_core import architecture, config, data, models, training
+from mnist_core.registry import Registry, Run
+
+# Registry writes and cancel checks are throttled: SQLite is fast, but not free per batch.
+PROGRESS_INTERVAL_SECONDS = 0.5
+CANCEL_INTERVAL_SECONDS = 0.25
+
+
+def library_versions() -> dict:
+    return {name: importlib.metadata.version(name) for name in ("tensorflow", "keras", "numpy")}
+
+
+def execute(registry: Registry, run_id: str, mnist: data.Mnist, echo=None) -> Run:
+    """Train the run `run_id` (already marked running) to a final state, and return it.
+
+    `echo(fraction, metrics_or_None)` lets a terminal show progress too.
+    """
+    run = registry.get(run_id)
+    try:
+        run_config = config.validate(config.RunConfig.from_dict(run.config))
+        splits = data.split(mnist, run_config.training.train_size)
+        model = models.build(run_config.model, run_config.training.seed)
+        step_seconds = training.seconds_per_step_estimate(
+            architecture.multiply_adds(run_config.model), run_config.training.batch_size)
+        result = training.fit(model, splits, run_config.training,
+                              _registry_hooks(registry, run_id, echo), step_seconds)
+        if result.status == "done":
+            registry.save_model(run_id, model)
+    except Exception as error:  # a failed run must be recorded, never lost with its worker
+        traceback.print_exc()  # the full story goes to the worker's log
+        registry.update(run_id, state="failed", finished_at=time.time(),
+                        error=f"{type(error).__name__}: {error}")
+        return registry.get(run_id)
+    history = result.history
+    registry.update(
+        run_id,
+        state=result.status,
+        finished_at=time.time(),
+        progress=1.0 if result.status == "done" else run.progress,
+        history=history,
+        params=model.count_params(),
+        test_loss=result.test_loss,
+        test_accuracy=result.test_accuracy,
+        val_accuracy=history[-1]["val_accuracy"] if history else None,
+        seconds=result.seconds,
+        versions=library_versions(),
+        error=_explain(result.status),
+    )
+    return registry.get(run_id)
+
+
+def _explain(status: str) -> str | None:
+    if status == "diverged":
+        return ("the loss became NaN or infinite, so training stopped: the learning rate is "
+                "probably too high for this network")
+    if status == "cancelled":
+        return "cancelled on request"
+    return None
+
+
+def _registry_hooks(registry: Registry, run_id: str, echo) -> training.Hooks:
+    history: list[dict] = []
+    last_write = {"progress": 0.0, "cancel": 0.0}
+
+    def on_epoch_end(epoch, metrics):
+        history.append(metrics)
+        registry.update(run_id, history=history, val_accuracy=metrics["val_accuracy"])
+        if echo:
+            echo(None, metrics)
+
+    def on_progress(fraction):
+        now = time.monotonic()
+        if now - last_write["progress"] >= PROGRESS_INTERVAL_SECONDS:
+            last_write["progress"] = now
+            registry.update(run_id, progress=fraction)
+            if echo:
+                echo(fraction, None)
+
+    def should_cancel():
+        now = time.monotonic()
+        if now - last_write["cancel"] < CANCEL_INTERVAL_SECONDS:
+            return False
+        last_write["cancel"] = now
+        return registry.is_cancel_requested(run_id)
+
+    return training.Hooks(on_epoch_end=on_epoch_end, on_progress=on_progress,
+                          should_cancel=should_cancel)
