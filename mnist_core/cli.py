@@ -9,7 +9,7 @@ import os
 import sys
 import time
 
-from mnist_core import config, data
+from mnist_core import architecture, config, data, jobs
 from mnist_core.registry import LECTURE_WORKSPACE, Registry, RunError
 
 
@@ -113,10 +113,10 @@ def _train(arguments) -> int:
             batch_size=arguments.batch_size, epochs=arguments.epochs,
             train_size=arguments.train_size, seed=arguments.seed),
     ))
+    jobs.check_workspace(arguments.workspace)  # before TensorFlow: a typo fails at once
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    from mnist_core import architecture, jobs, runner  # imports TensorFlow
+    from mnist_core import runner  # imports TensorFlow
 
-    jobs.check_workspace(arguments.workspace)
     mnist = data.load_mnist()
     registry = Registry()
     run_id = registry.create(
@@ -130,10 +130,15 @@ def _train(arguments) -> int:
         "test_loss": run.test_loss, "val_accuracy": run.val_accuracy, "params": run.params,
         "seconds": run.seconds, "workspace": run.workspace, "error": run.error,
     }
-    text = (f"run {run.run_id}: {run.state}, test accuracy {run.test_accuracy}, "
-            f"{run.params:,} parameters, {run.seconds:.1f} s")
+    # A failed run has no accuracy and no duration: print a dash rather than crash on None.
+    text = (f"run {run.run_id}: {run.state}, test accuracy {_or_dash(run.test_accuracy, '.4f')}, "
+            f"{_or_dash(run.params, ',')} parameters, {_or_dash(run.seconds, '.1f')} s")
     _emit(result, arguments.json, text if run.state == "done" else f"{text}\n{run.error}")
     return 0 if run.state == "done" else 1
+
+
+def _or_dash(value, spec: str) -> str:
+    return "-" if value is None else format(value, spec)
 
 
 class _ProgressBar:
@@ -166,7 +171,7 @@ def _runs(arguments) -> int:
              "workspace": run.workspace} for run in runs]
     text = "\n".join(
         f"{run.run_id}  {run.model:4}  {run.state:11}  "
-        f"{'-' if run.test_accuracy is None else format(run.test_accuracy, '.4f'):8}"
+        f"{_or_dash(run.test_accuracy, '.4f'):8}"
         f"  {run.workspace}" for run in runs) or "no runs yet"
     _emit({"runs": rows}, arguments.json, text)
     return 0

@@ -55,7 +55,8 @@ class RunConfig:
             raise ValueError(f"unknown model kind {kind!r}")
         if "hidden_units" in model:
             model["hidden_units"] = tuple(model["hidden_units"])
-        return cls(model=_build(MlpConfig, model), training=_build(TrainConfig, raw.get("training", {})))
+        training = _build(TrainConfig, raw.get("training", {}))
+        return cls(model=_build(MlpConfig, model), training=training)
 
 
 def _build(config_class, values: dict):
@@ -125,8 +126,15 @@ def command_line(run: RunConfig) -> str:
     return (
         f"python -m mnist_core train {model.kind}"
         f" --hidden {','.join(str(units) for units in model.hidden_units)}"
-        f" --activation {model.activation} --l2 {model.l2:g} --dropout {model.dropout:g}"
-        f" --optimizer {training.optimizer} --learning-rate {training.learning_rate:g}"
+        f" --activation {model.activation} --l2 {_exact(model.l2)}"
+        f" --dropout {_exact(model.dropout)}"
+        f" --optimizer {training.optimizer} --learning-rate {_exact(training.learning_rate)}"
         f" --batch-size {training.batch_size} --epochs {training.epochs}"
         f" --train-size {train_size} --seed {training.seed}"
     )
+
+
+def _exact(number: float) -> str:
+    """Short (`0.1`, `0`) when that reads back as the same float, else every digit needed."""
+    short = f"{number:g}"
+    return short if float(short) == number else repr(float(number))

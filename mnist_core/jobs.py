@@ -8,6 +8,8 @@ import multiprocessing
 import os
 import re
 import time
+import traceback
+from pathlib import Path
 
 from mnist_core import architecture, config
 from mnist_core.registry import Registry, Run
@@ -18,7 +20,7 @@ JOBS_PER_WORKER = 20  # then the worker is replaced: Keras leaks a little per mo
 WORKSPACE_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 
 
-class QueueFull(ValueError):
+class QueueFull(ValueError):  # noqa: N818  (a public name that callers catch)
     """The workspace already has as many jobs waiting as it may."""
 
 
@@ -33,18 +35,19 @@ def submit(registry: Registry, run_config: config.RunConfig, workspace: str) -> 
     """Validate and queue a run; return its id at once. Raises ValueError, QueueFull."""
     config.validate(run_config)
     check_workspace(workspace)
+    # Count and insert in one transaction, so two submissions at once cannot both pass.
     with registry.transaction() as connection:
         waiting = connection.execute(
             "SELECT COUNT(*) FROM runs WHERE workspace = ? AND state = 'queued'",
             (workspace,)).fetchone()[0]
-    if waiting >= MAX_QUEUED_PER_WORKSPACE:
-        raise QueueFull(
-            f"workspace {workspace!r} already has {waiting} runs waiting; wait for one to "
-            "start, or cancel one, before adding another")
-    return registry.create(
-        config=run_config.to_dict(), model=run_config.model.kind, workspace=workspace,
-        seed=run_config.training.seed, command=config.command_line(run_config),
-        params=architecture.parameter_count(run_config.model))
+        if waiting >= MAX_QUEUED_PER_WORKSPACE:
+            raise QueueFull(
+                f"workspace {workspace!r} already has {waiting} runs waiting; wait for one to "
+                "start, or cancel one, before adding another")
+        return registry.create(
+            config=run_config.to_dict(), model=run_config.model.kind, workspace=workspace,
+            seed=run_config.training.seed, command=config.command_line(run_config),
+            params=architecture.parameter_count(run_config.model), connection=connection)
 
 
 def queue_order(queued: list[Run], busy_workspaces: set[str],
@@ -108,7 +111,16 @@ def is_process_alive(pid: int | None) -> bool:
         return False
     except PermissionError:
         return True
-    return True
+    return not _is_zombie(pid)
+
+
+def _is_zombie(pid: int) -> bool:
+    """A killed child that nobody has waited for yet still answers kill(pid, 0)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False  # no /proc here: trust kill()
+    return stat.rsplit(")", 1)[-1].split()[0] == "Z"  # the state follows "(command name)"
 
 
 class WorkerPool:
@@ -163,4 +175,7 @@ def worker_main(home: str, parent_pid: int, max_jobs: int = JOBS_PER_WORKER) -> 
             run = claim_next(registry, os.getpid())
             if run is None:
                 time.sleep(IDLE_POLL_SECONDS)
-        runner.execute(registry, run.run_id, mnist)
+        try:
+            runner.execute(registry, run.run_id, mnist)
+        except Exception:  # e.g. its row was deleted mid-run: the queue must go on
+            traceback.print_exc()

@@ -137,10 +137,12 @@ class Registry:
 
     def create(self, *, config: dict, model: str, workspace: str, seed: int, command: str,
                state: str = "queued", kind: str = "single", sweep_id: str | None = None,
-               params: int | None = None, pid: int | None = None) -> str:
+               params: int | None = None, pid: int | None = None, connection=None) -> str:
+        """Insert a run and return its id; pass `connection` to insert inside a transaction()."""
         run_id = new_run_id()
         now = time.time()
-        with self._connect() as connection:
+        own = self._connect() if connection is None else contextlib.nullcontext(connection)
+        with own as connection:
             connection.execute(
                 "INSERT INTO runs (run_id, kind, sweep_id, model, workspace, state, config, seed,"
                 " command, created_at, started_at, params, pid)"
@@ -205,8 +207,12 @@ class Registry:
         """Write to a temporary file, then rename: a reader never sees half a model."""
         target = self.model_path(run_id)
         temporary = target.with_name(f".{run_id}.{os.getpid()}.tmp.keras")
-        model.save(temporary)
-        os.replace(temporary, target)
+        try:
+            model.save(temporary)
+            os.replace(temporary, target)
+        except BaseException:
+            temporary.unlink(missing_ok=True)  # a half-written file would only take up space
+            raise
         return target
 
     def load_model(self, run_id: str):

@@ -5,7 +5,7 @@ import time
 import traceback
 
 from mnist_core import architecture, config, data, models, training
-from mnist_core.registry import Registry, Run
+from mnist_core.registry import Registry, Run, RunError
 
 # Registry writes and cancel checks are throttled: SQLite is fast, but not free per batch.
 PROGRESS_INTERVAL_SECONDS = 0.5
@@ -23,13 +23,15 @@ def execute(registry: Registry, run_id: str, mnist: data.Mnist, echo=None) -> Ru
     """
     run = registry.get(run_id)
     try:
+        if run.problem:  # its stored config would read as {}: the defaults, not what was asked
+            raise RunError(run.problem)
         run_config = config.validate(config.RunConfig.from_dict(run.config))
         splits = data.split(mnist, run_config.training.train_size)
         model = models.build(run_config.model, run_config.training.seed)
         step_seconds = training.seconds_per_step_estimate(
             architecture.multiply_adds(run_config.model), run_config.training.batch_size)
         result = training.fit(model, splits, run_config.training,
-                              _registry_hooks(registry, run_id, echo), step_seconds)
+                              registry_hooks(registry, run_id, echo), step_seconds)
         if result.status == "done":
             registry.save_model(run_id, model)
     except Exception as error:  # a failed run must be recorded, never lost with its worker
@@ -38,11 +40,13 @@ def execute(registry: Registry, run_id: str, mnist: data.Mnist, echo=None) -> Ru
                         error=f"{type(error).__name__}: {error}")
         return registry.get(run_id)
     history = result.history
+    # A stopped run keeps the progress its hooks last wrote, not the value read at the start.
+    reached = {"progress": 1.0} if result.status == "done" else {}
     registry.update(
         run_id,
         state=result.status,
         finished_at=time.time(),
-        progress=1.0 if result.status == "done" else run.progress,
+        **reached,
         history=history,
         params=model.count_params(),
         test_loss=result.test_loss,
@@ -57,14 +61,16 @@ def execute(registry: Registry, run_id: str, mnist: data.Mnist, echo=None) -> Ru
 
 def _explain(status: str) -> str | None:
     if status == "diverged":
-        return ("the loss became NaN or infinite, so training stopped: the learning rate is "
+        return ("the loss blew up (NaN, infinite or above "
+                f"{training.EXPLODED_LOSS:,.0f}), so training stopped: the learning rate is "
                 "probably too high for this network")
     if status == "cancelled":
         return "cancelled on request"
     return None
 
 
-def _registry_hooks(registry: Registry, run_id: str, echo) -> training.Hooks:
+def registry_hooks(registry: Registry, run_id: str, echo) -> training.Hooks:
+    """Hooks that write epochs and progress to the run's row and read its cancel flag."""
     history: list[dict] = []
     last_write = {"progress": 0.0, "cancel": 0.0}
 

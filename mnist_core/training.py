@@ -16,6 +16,9 @@ EVAL_BATCH_SIZE = 1000
 # One compiled execution should take about this long, so hooks and cancel stay responsive.
 TARGET_EXECUTION_SECONDS = 0.2
 MAX_STEPS_PER_EXECUTION = 50
+# Cross-entropy starts near ln(10) ≈ 2.3 nats. Keras computes it from the logits, so blown-up
+# weights can give a loss of 1e28 that is still finite: far above this counts as diverged.
+EXPLODED_LOSS = 1e4
 OPTIMIZERS = {
     "sgd": keras.optimizers.SGD,
     "adam": keras.optimizers.Adam,
@@ -115,7 +118,7 @@ def _batches(images, labels) -> tf.data.Dataset:
 
 
 class _Monitor(keras.callbacks.Callback):
-    """Forwards progress to the hooks, stops on cancel or on a loss that is NaN or infinite."""
+    """Forwards progress to the hooks, stops on cancel or on a loss that is NaN or exploded."""
 
     def __init__(self, hooks: Hooks, epochs: int, steps_per_epoch: int):
         super().__init__()
@@ -123,14 +126,23 @@ class _Monitor(keras.callbacks.Callback):
         self._epochs = epochs
         self._steps_per_epoch = steps_per_epoch
         self._epoch = 0
+        self._loss_limit = EXPLODED_LOSS
         self.status = "done"
         self.history: list[dict] = []
+
+    def on_train_begin(self, logs=None):
+        # A large L2 factor makes the starting loss large too; that alone is not divergence.
+        self._loss_limit = EXPLODED_LOSS + float(sum(self.model.losses, 0.0))
 
     def on_epoch_begin(self, epoch, logs=None):
         self._epoch = epoch
 
+    def _has_diverged(self, loss) -> bool:
+        loss = float(loss)
+        return not math.isfinite(loss) or loss > self._loss_limit
+
     def on_train_batch_end(self, batch, logs=None):
-        if not math.isfinite(float(logs["loss"])):
+        if self._has_diverged(logs["loss"]):
             self._stop("diverged")
             return
         if self._hooks.should_cancel and self._hooks.should_cancel():
@@ -150,7 +162,8 @@ class _Monitor(keras.callbacks.Callback):
             "val_loss": float(logs["val_loss"]),
             "val_accuracy": float(logs["val_accuracy"]),
         }
-        if not all(math.isfinite(value) for value in metrics.values()):
+        if self._has_diverged(metrics["loss"]) or not all(
+                math.isfinite(value) for value in metrics.values()):
             self._stop("diverged")
             return
         self.history.append(metrics)
