@@ -1,0 +1,64 @@
+"""Cold start of the home and data pages: import mnist_core.ui, then render once in AppTest.
+
+Each page runs in a fresh interpreter, so its imports are cold and whether the home page pulls
+in TensorFlow is observed, not assumed.
+
+Run: MNIST_NPZ=../shared/data/mnist.npz python benchmarks/startup.py
+Last line: {"home_seconds": ..., "data_page_seconds": ..., "tensorflow_imported_by_home": ...}
+"""
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+HOME = "streamlit_app.py"
+DATA_PAGE = "pages/1_Data_and_preprocessing.py"
+
+# Runs in the fresh interpreter; prints one JSON line.
+PROBE = """
+import json, sys, time
+started = time.perf_counter()
+import mnist_core.ui
+from streamlit.testing.v1 import AppTest
+app = AppTest.from_file({script!r}, default_timeout=300).run()
+print(json.dumps({{"seconds": time.perf_counter() - started,
+                  "exception": [str(error.value) for error in app.exception],
+                  "tensorflow_imported": "tensorflow" in sys.modules}}))
+"""
+
+
+def cold_render(script: str, lab_home: str) -> dict:
+    """Seconds to import mnist_core.ui and render `script` once, in a new interpreter."""
+    environment = {**os.environ, "MNIST_LAB_HOME": lab_home}
+    environment.setdefault("MNIST_LAB_OFFLINE", "1")
+    environment.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    result = subprocess.run([sys.executable, "-c", PROBE.format(script=script)], cwd=ROOT,
+                            env=environment, capture_output=True, text=True, check=True)
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    if report["exception"]:
+        raise SystemExit(f"{script} raised while rendering: {report['exception']}")
+    return report
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as lab_home:
+        home = cold_render(HOME, lab_home)
+        data_page = cold_render(DATA_PAGE, lab_home)
+    print(f"home page, cold: {home['seconds']:.2f} s "
+          f"(TensorFlow imported: {home['tensorflow_imported']})")
+    print(f"data page, cold: {data_page['seconds']:.2f} s "
+          f"(TensorFlow imported: {data_page['tensorflow_imported']}, for one-hot labels)")
+    print(f"data page / home: {data_page['seconds'] / home['seconds']:.1f}×")
+    print(json.dumps({
+        "home_seconds": round(home["seconds"], 3),
+        "data_page_seconds": round(data_page["seconds"], 3),
+        "tensorflow_imported_by_home": home["tensorflow_imported"],
+    }))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,32 @@
+"""The lab's table of contents: each page's file, title, icon and what it teaches."""
+
+import dataclasses
+
+
+@dataclasses.dataclass(frozen=True)
+class LabPage:
+    """One page of the lab, as the home page lists it."""
+
+    path: str  # relative to streamlit_app.py, as st.page_link wants it
+    title: str
+    icon: str
+    teaches: str
+
+
+# Adding a page: create pages/N_Title.py and add one line here.
+PAGES = (
+    LabPage(
+        "pages/1_Data_and_preprocessing.py",
+        "Data & preprocessing",
+        ":material/grid_on:",
+        "What the digits look like as numbers, how they are spread over the classes, and why "
+        "the pixels become float32 in [0, 1] and the labels one-hot vectors before training.",
+    ),
+    LabPage(
+        "pages/2_MLP.py",
+        "MLP",
+        ":material/hub:",
+        "Build a dense network layer by layer, see its parameter count, train it live and "
+        "read what it learned from its curves and mistakes.",
+    ),
+)

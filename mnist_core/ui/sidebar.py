@@ -1,0 +1,35 @@
+"""The sidebar every page shows: where the data came from (later also runs and workspace)."""
+
+import streamlit as st
+
+from mnist_core import data, explore
+from mnist_core.ui import loaders
+
+
+def sidebar() -> None:
+    """Draw the shared sidebar; stops the page with the reason when no MNIST can be found."""
+    with st.sidebar:
+        try:
+            mnist = loaders.mnist()
+        except data.DataError as error:
+            st.error(str(error))
+            st.stop()
+        data_source_panel(mnist)
+
+
+def data_source_panel(mnist: data.Mnist) -> None:
+    """Which data set this is, a warning when it is only a subset, and rejected sources."""
+    st.subheader("Data")
+    st.markdown(explore.source_summary(mnist))
+    st.caption(f"Loaded from {mnist.source}")
+    if mnist.is_subset:
+        st.warning(
+            "This is only a subset of MNIST, so accuracies will be lower than with the full "
+            "set. To use the full set, start the lab with `MNIST_NPZ=/path/to/mnist.npz`, or "
+            "run it once online (without `MNIST_LAB_OFFLINE=1`): it then downloads MNIST "
+            f"into the Keras cache at `{data.keras_cache_path()}`.",
+            icon=":material/warning:",
+        )
+    if mnist.problems:
+        with st.expander(f"Sources tried and rejected ({len(mnist.problems)})"):
+            st.markdown("\n".join(f"- {problem}" for problem in mnist.problems))
