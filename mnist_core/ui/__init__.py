@@ -1,7 +1,17 @@
-"""The only Streamlit importer in mnist_core: cached loaders, the shared sidebar, the page list."""
+"""The only Streamlit importer in mnist_core: loaders, sidebar, and the panels pages share."""
 
+from mnist_core.ui.architecture_panel import architecture_panel, time_estimate
+from mnist_core.ui.cnn_panels import conv_vs_dense_panel, learned_panel
+from mnist_core.ui.cnn_settings import cnn_settings
 from mnist_core.ui.contents import PAGES, LabPage
+from mnist_core.ui.job_panel import job_panel, submit
 from mnist_core.ui.loaders import class_means, mnist, scaling_comparison
+from mnist_core.ui.results_panel import results_panel
+from mnist_core.ui.run_list import compare_panel
 from mnist_core.ui.sidebar import sidebar
 
-__all__ = ["PAGES", "LabPage", "class_means", "mnist", "scaling_comparison", "sidebar"]
+__all__ = [
+    "PAGES", "LabPage", "architecture_panel", "class_means", "cnn_settings", "compare_panel",
+    "conv_vs_dense_panel", "job_panel", "learned_panel", "mnist", "results_panel",
+    "scaling_comparison", "sidebar", "submit", "time_estimate",
+]

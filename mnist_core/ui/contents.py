@@ -29,4 +29,11 @@ PAGES = (
         "Build a dense network layer by layer, see its parameter count, train it live and "
         "read what it learned from its curves and mistakes.",
     ),
+    LabPage(
+        "pages/3_CNN.py",
+        "CNN",
+        ":material/filter_center_focus:",
+        "Train the assignment's convolutional nets or a fast one past 99 %, look at its "
+        "filters and feature maps, and measure why convolution beats dense layers on images.",
+    ),
 )

@@ -1,20 +1,28 @@
-"""The sidebar every page shows: where the data came from (later also runs and workspace)."""
+"""The sidebar every page shows: the workspace, its runs, and where the data came from."""
 
 import streamlit as st
 
 from mnist_core import data, explore
 from mnist_core.ui import loaders
+from mnist_core.ui.run_list import run_list
+from mnist_core.ui.workspace import workspace_field
 
 
-def sidebar() -> None:
-    """Draw the shared sidebar; stops the page with the reason when no MNIST can be found."""
+def sidebar() -> str:
+    """Draw the shared sidebar and return the workspace name.
+
+    Stops the page with the reason when no MNIST can be found.
+    """
     with st.sidebar:
+        workspace = workspace_field()
         try:
             mnist = loaders.mnist()
         except data.DataError as error:
             st.error(str(error))
             st.stop()
+        run_list(workspace)
         data_source_panel(mnist)
+    return workspace
 
 
 def data_source_panel(mnist: data.Mnist) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from mnist_core import cli, config
+from mnist_core import cli, config, reproduce
 from mnist_core.registry import Registry
 
 ROOT = Path(__file__).resolve().parents[2]  # `python -m mnist_core` runs from here
@@ -135,7 +135,7 @@ def test_the_recorded_command_reproduces_the_config(learning_rate, l2):
         training=config.TrainConfig(optimizer="rmsprop", learning_rate=learning_rate,
                                     batch_size=32, epochs=4, train_size=777, seed=12))
 
-    words = shlex.split(config.command_line(run))
+    words = shlex.split(reproduce.command_line(run))
     assert words[:3] == ["python", "-m", "mnist_core"]
     parsed = cli.build_parser().parse_args(words[3:])
 

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from mnist_core import config
+from mnist_core import config, reproduce
 
 
 def run_with(model=None, **training) -> config.RunConfig:
@@ -105,8 +105,8 @@ def test_configs_are_immutable():
 def test_command_line_names_every_setting():
     run = run_with(config.MlpConfig(hidden_units=(32, 16), l2=0.001), epochs=3, seed=9)
 
-    assert config.command_line(run) == (
+    assert reproduce.command_line(run) == (
         "python -m mnist_core train mlp --hidden 32,16 --activation relu --l2 0.001 "
         "--dropout 0 --optimizer sgd --learning-rate 0.1 --batch-size 128 --epochs 3 "
-        "--train-size all --seed 9"
+        "--schedule constant --train-size all --seed 9"
     )

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from mnist_core import config, jobs
+from mnist_core import config, jobs, reproduce
 from mnist_core.registry import Registry
 
 SMALL = config.RunConfig(training=config.TrainConfig(epochs=1, train_size=512))
@@ -144,7 +144,7 @@ def test_submitted_run_records_how_to_reproduce_it(registry):
     run = registry.get(jobs.submit(registry, SMALL, "alice"))
 
     assert run.params == 55_050
-    assert run.command == config.command_line(SMALL)
+    assert run.command == reproduce.command_line(SMALL)
     assert config.RunConfig.from_dict(run.config) == SMALL
 
 

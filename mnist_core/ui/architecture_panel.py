@@ -1,0 +1,53 @@
+"""Live, before training: the layer table, parameter arithmetic, diagram and time estimate."""
+
+import pandas as pd
+import streamlit as st
+
+from mnist_core import architecture, config, data, diagram, estimate
+from mnist_core.ui import engine, loaders
+
+
+def architecture_panel(model_config) -> bool:
+    """Show what the config builds, computed from the config alone. False if it is invalid."""
+    try:
+        config.validate_model(model_config)
+    except ValueError as error:
+        st.error(f"This network can't be built: {error}", icon=":material/block:")
+        return False
+    rows = architecture.layers(model_config)
+    st.dataframe(
+        pd.DataFrame({
+            "layer": [row.name for row in rows],
+            "output": [" × ".join(str(size) for size in row.output_shape) for row in rows],
+            "parameters: weights + biases": [row.arithmetic for row in rows],
+        }),
+        hide_index=True, width="stretch",
+    )
+    counted = [row for row in rows if row.parameters]
+    total = architecture.parameter_count(model_config)
+    st.markdown(
+        "**Parameters:** " + " + ".join(f"{row.parameters:,}" for row in counted)
+        + f" = **{total:,}**. A Dense layer with $n_{{in}}$ inputs and $n_{{out}}$ units has "
+        "$n_{in}\\cdot n_{out}$ weights (one per connection) and $n_{out}$ biases."
+        + (" A Conv2D layer has one $k\\times k$ kernel per input channel for each of its "
+           "filters, plus one bias per filter: $k\\cdot k\\cdot c_{in}\\cdot f + f$, "
+           "however large the image." if model_config.kind == "cnn" else ""))
+    st.graphviz_chart(diagram.dot(model_config), width="stretch")
+    return True
+
+
+def time_estimate(run_config: config.RunConfig) -> str:
+    """'about N s (what that rests on)', from the speed of runs that already finished here."""
+    mnist = loaders.mnist()
+    finished = [
+        (estimate.training_work(config.RunConfig.from_dict(run.config).model,
+                                data.training_images(mnist, run.config["training"]["train_size"]),
+                                len(run.history)), run.seconds)
+        for run in engine.registry().runs(states=("done",))
+        if run.model == run_config.model.kind and run.seconds and run.history
+    ]
+    seconds, basis = estimate.estimate_seconds(
+        run_config.model, data.training_images(mnist, run_config.training.train_size),
+        run_config.training.epochs, finished)
+    minutes = f" ({seconds / 60:.0f} min)" if seconds >= 120 else ""
+    return f"about {seconds:.0f} s{minutes}, {basis}"

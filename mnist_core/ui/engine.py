@@ -1,0 +1,45 @@
+"""The engine as the server holds it: one registry, one lazy worker pool, a few loaded models."""
+
+import streamlit as st
+
+from mnist_core import inference, jobs, results
+from mnist_core.registry import Registry
+from mnist_core.ui import loaders
+
+RESULTS_KEPT = 8  # test-set answers of this many models stay in server memory
+
+
+@st.cache_resource
+def registry() -> Registry:
+    return Registry()
+
+
+@st.cache_resource
+def worker_pool() -> jobs.WorkerPool:
+    """Created on first use; its worker processes start only when a job is submitted."""
+    return jobs.WorkerPool(registry())
+
+
+@st.cache_resource
+def model_cache() -> inference.ModelCache:
+    """Loaded models shared by every session. The server predicts while workers train, so
+    its own TensorFlow keeps to one thread (benchmarks/predict.py)."""
+    inference.limit_threads()
+    return inference.ModelCache(registry())
+
+
+def model_version(run_id: str) -> float:
+    """The model file's modification time: a cache key that changes when the file does."""
+    path = registry().model_path(run_id)
+    return path.stat().st_mtime if path.exists() else 0.0
+
+
+def trained_model(run_id: str):
+    """Raises registry.RunError for a missing or damaged file, for this run only."""
+    return model_cache().get(run_id)
+
+
+@st.cache_resource(max_entries=RESULTS_KEPT, show_spinner="Running the model on the test set…")
+def test_results(run_id: str, version: float) -> results.TestResults:
+    mnist = loaders.mnist()
+    return results.evaluate(trained_model(run_id), mnist.x_test, mnist.y_test)

@@ -1,0 +1,70 @@
+"""AppTest of the CNN page: presets and their arithmetic, bad configs, a tiny fast-preset run."""
+
+import pytest
+from pages_helpers import page_path, page_text, train_button, wait_until_finished
+from streamlit.testing.v1 import AppTest
+
+from mnist_core import config, data, reproduce, runner
+from mnist_core.registry import Registry
+
+PAGE = page_path("3_CNN.py")
+
+
+@pytest.fixture
+def cnn_page():
+    app = AppTest.from_file(PAGE, default_timeout=60)
+    app.run()
+    yield app
+    from mnist_core.ui import engine
+
+    engine.worker_pool().shutdown()
+
+
+def test_assignment_model_1_shows_its_hand_computed_parameters(cnn_page):
+    cnn_page.segmented_control(key="cnn_preset").set_value("assignment1").run()
+    by_hand = (5 * 5 * 1 * 20 + 20) + (5 * 5 * 20 * 40 + 40) + (4 * 4 * 40 * 100 + 100) \
+        + (100 * 10 + 10)
+    assert by_hand == 85_670
+    assert f"{by_hand:,}" in page_text(cnn_page)
+    assert "60 epochs" in page_text(cnn_page)
+
+
+def test_a_kernel_larger_than_its_feature_map_is_refused_before_training(cnn_page):
+    cnn_page.segmented_control(key="cnn_preset").set_value("custom").run()
+    cnn_page.slider(key="cnn_blocks").set_value(3).run()
+    cnn_page.number_input(key="cnn_kernel_2").set_value(9).run()
+    assert any("larger than" in error.value for error in cnn_page.error)
+    assert train_button(cnn_page).disabled
+    cnn_page.number_input(key="cnn_kernel_2").set_value(3).run()
+    cnn_page.number_input(key="cnn_filters_0").set_value(0).run()
+    assert any("filters in conv block 1" in error.value for error in cnn_page.error)
+    assert Registry().runs() == []
+
+
+def train_tiny_mlp(workspace: str) -> None:
+    """A finished MLP run in the registry, for the conv-vs-dense comparison."""
+    run_config = config.RunConfig(training=config.TrainConfig(epochs=1, train_size=1000))
+    registry = Registry()
+    run_id = registry.create(config=run_config.to_dict(), model="mlp", workspace=workspace,
+                             seed=0, command=reproduce.command_line(run_config),
+                             state="running")
+    assert runner.execute(registry, run_id, data.load_mnist()).state == "done"
+
+
+def test_fast_preset_trains_and_shows_filters_maps_and_the_shift_test(cnn_page):
+    app = cnn_page
+    train_tiny_mlp("default")
+    app.number_input(key="cnn_epochs").set_value(1)
+    app.radio(key="cnn_train_size").set_value("1,000")
+    app.run()
+    train_button(app).click().run()
+
+    assert wait_until_finished(app, "cnn_run_id") == "done"
+    assert not app.exception
+    headers = [header.value for header in app.subheader]
+    for expected in ("What the first conv layer looks for",
+                     "Feature maps: what each conv layer passes on", "Confusion matrix",
+                     "Conv vs dense, measured"):
+        assert expected in headers
+    assert any("conv2d" in text.value for text in app.markdown)  # a feature-map row per layer
+    assert any("Shifting" in text.value for text in app.markdown)  # the shift test ran
