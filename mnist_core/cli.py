@@ -1,10 +1,11 @@
-"""`python -m mnist_core`: the lab's engine from a terminal (info, train, runs, delete).
+"""`python -m mnist_core`: the lab's engine from a terminal (info, train, predict, runs, delete).
 
 With --json, a command's last line on stdout is one JSON object; its keys are stable.
 """
 
 import argparse
 import json
+import os
 import sys
 
 from mnist_core import cli_train, data
@@ -31,6 +32,14 @@ def build_parser() -> argparse.ArgumentParser:
     runs.add_argument("--workspace", default=None)
     runs.add_argument("--json", action="store_true")
 
+    predict = commands.add_parser("predict", help="classify image files with stored models")
+    predict.add_argument("images", nargs="+", help="PNG or JPEG files, either ink polarity")
+    which = predict.add_mutually_exclusive_group()
+    which.add_argument("--run", dest="run_ids", action="append", metavar="RUN_ID",
+                       help="a stored run (repeatable); default: the newest finished run")
+    which.add_argument("--all", action="store_true", help="every finished run")
+    predict.add_argument("--json", action="store_true")
+
     delete = commands.add_parser("delete", help="delete a stored run and its model file")
     delete.add_argument("run_id")
     return parser
@@ -38,10 +47,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     arguments = build_parser().parse_args(argv)
-    handler = {"info": _info, "train": _train, "runs": _runs, "delete": _delete}
+    handler = {"info": _info, "train": _train, "runs": _runs, "delete": _delete,
+               "predict": _predict}
     try:
         return handler[arguments.command](arguments)
-    except (ValueError, RunError) as error:
+    except (ValueError, RunError) as error:  # UploadError is a ValueError
         print(f"python -m mnist_core: error: {error}", file=sys.stderr)
         return 2
 
@@ -83,6 +93,25 @@ def _runs(arguments) -> int:
         f"{cli_train.or_dash(run.test_accuracy, '.4f'):8}"
         f"  {run.workspace}" for run in runs) or "no runs yet"
     _emit({"runs": rows}, arguments.json, text)
+    return 0
+
+
+def _predict(arguments) -> int:
+    registry = Registry()
+    run_ids = arguments.run_ids
+    if not run_ids:
+        finished = [run.run_id for run in registry.runs(states=("done",))]
+        if not finished:
+            raise ValueError("no finished run to predict with: train one first "
+                             "(python -m mnist_core train mlp)")
+        run_ids = finished if arguments.all else finished[:1]
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    from mnist_core import inference  # predicting imports TensorFlow
+
+    rows = inference.predict_files(arguments.images, run_ids, registry)
+    text = "\n".join(f"{row['image']}  {row['run_id']}  {row['label']}  "
+                     f"({max(row['probabilities']):.0%})" for row in rows)
+    _emit({"results": rows}, arguments.json, text)
     return 0
 
 

@@ -36,4 +36,11 @@ PAGES = (
         "Train the assignment's convolutional nets or a fast one past 99 %, look at its "
         "filters and feature maps, and measure why convolution beats dense layers on images.",
     ),
+    LabPage(
+        "pages/4_Draw_a_digit.py",
+        "Draw a digit",
+        ":material/draw:",
+        "Draw or upload a digit, see the 28×28 image a network really gets, and watch every "
+        "model you trained answer at once, on your own handwriting.",
+    ),
 )

@@ -1,0 +1,126 @@
+"""The draw page's panels: the pipeline step by step, every model's answer, a personal test set."""
+
+import numpy as np
+import streamlit as st
+
+from mnist_core import drawing, inference, personal_set, presets, run_charts, uploads
+from mnist_core.ui import engine, images, loaders
+from mnist_core.ui.job_panel import submit
+from mnist_core.ui.run_list import run_label
+
+MODELS_SHOWN_AT_ONCE = 4
+EXAMPLES_KEY = "draw_examples"  # [(digit (28, 28) uint8, label)] kept in this session
+CANVAS_SIDE = 280
+
+
+def canvas_image():
+    """The drawing as an RGBA array (white ink on black), or None; with brush and clear."""
+    from streamlit_drawable_canvas import st_canvas  # a component: only inside a running app
+
+    st.session_state.setdefault("draw_canvas_number", 0)
+    brush = st.slider("Brush width", 6, 40, 22, key="draw_brush",
+                      help="MNIST strokes are about a tenth of the digit's height.")
+    result = st_canvas(stroke_width=brush, stroke_color="#FFFFFF", background_color="#000000",
+                       height=CANVAS_SIDE, width=CANVAS_SIDE, drawing_mode="freedraw",
+                       return_image_data=True,
+                       key=f"draw_canvas_{st.session_state.draw_canvas_number}")
+    if st.button("Clear", icon=":material/delete:", key="draw_clear"):
+        st.session_state.draw_canvas_number += 1  # a new key is a new, empty canvas
+        st.rerun()
+    return result.image_data
+
+
+def uploaded_image():
+    """A checked PNG or JPEG from the uploader, or None (with the reason shown)."""
+    upload = st.file_uploader("A photo or scan of one digit (PNG or JPEG)", type=["png", "jpg",
+                                                                                  "jpeg"],
+                              key="draw_upload")
+    if upload is None:
+        return None
+    try:
+        return uploads.read_upload(upload.getvalue())
+    except uploads.UploadError as error:
+        st.error(f"{upload.name}: {error}", icon=":material/block:")
+        return None
+
+
+def pipeline_view(pipeline: drawing.Pipeline) -> None:
+    """Each step the drawing goes through on its way to the network's 28×28 input."""
+    st.image([images.square(_displayable(image)) for _, image in pipeline.steps], width=96,
+             caption=[title for title, _ in pipeline.steps])
+    st.caption(
+        "Why these steps: MNIST's digits were cropped, scaled to fit a 20×20 box with "
+        "smoothing, and centred by their centre of mass in 28×28. Shrinking a thin, "
+        "off-centre stroke straight from 280 to 28 pixels gives a faint smudge in the wrong "
+        "place, the usual reason demos misread drawn digits.")
+
+
+def _displayable(image: np.ndarray) -> np.ndarray:
+    return image if image.dtype != np.uint8 or image.ndim == 3 else image.astype(np.float32) / 255
+
+
+def finished_models(workspace: str) -> list:
+    """Done runs this workspace sees (its own and the lecture's; never sweep members)."""
+    return engine.registry().runs(workspace=workspace, states=("done",))
+
+
+def predictions_panel(digit: np.ndarray, workspace: str) -> list:
+    """Every chosen model's answer, side by side, newest first. Returns (run, answer) pairs."""
+    runs = finished_models(workspace)
+    labels = {run.run_id: run_label(run) for run in runs}
+    chosen = st.multiselect("Models", list(labels), default=list(labels)[:MODELS_SHOWN_AT_ONCE],
+                            format_func=labels.get, key="draw_models")
+    answers = inference.predict_each(engine.model_cache(), chosen, digit)
+    columns = st.columns(max(1, len(answers)))
+    for column, answer in zip(columns, answers, strict=False):
+        with column:
+            st.markdown(f"**{labels[answer.run_id]}**")
+            if answer.error:
+                st.error(answer.error)
+                continue
+            verdict = personal_set.verdict(answer.probabilities)
+            (st.warning if verdict.startswith("not sure") else st.success)(verdict)
+            st.altair_chart(run_charts.probabilities(answer.probabilities), width="stretch")
+    return [answer for answer in answers if answer.error is None]
+
+
+def same_class_examples(label: int) -> None:
+    mnist = loaders.mnist()
+    examples = mnist.x_train[mnist.y_train == label][:6]
+    st.image(images.grey(examples), width=56,
+             caption=[f"MNIST {label}"] * len(examples))
+
+
+def offer_training(workspace: str) -> None:
+    st.info("No trained model in this workspace yet. Train one on the MLP or CNN page, or "
+            "start the fast CNN here: it trains in the background in about a minute.")
+    if st.button("Train the fast CNN", type="primary", key="draw_train_fast"):
+        submit(presets.FAST, workspace)
+
+
+def personal_set_panel(digit: np.ndarray | None, answers: list) -> None:
+    """Keep drawings with their true label; each model's accuracy on them; download as npz."""
+    examples = st.session_state.setdefault(EXAMPLES_KEY, [])
+    st.subheader("Your own test set")
+    st.caption("The best test of whether a model generalises to *your* handwriting: label "
+               "what you draw and watch each model's accuracy on it.")
+    label_column, keep_column = st.columns([1, 2])
+    label = label_column.selectbox("This drawing is a", range(10), key="draw_true_label")
+    if keep_column.button("Keep this drawing as a labelled example", disabled=digit is None,
+                          key="draw_keep"):
+        examples.append((digit.copy(), int(label)))
+    if not examples:
+        return
+    digits = [example for example, _ in examples]
+    truths = [truth for _, truth in examples]
+    st.image(images.grey(np.stack(digits)), width=42, caption=[str(truth) for truth in truths])
+    registry = engine.registry()
+    for answer in answers:
+        model = engine.trained_model(answer.run_id)
+        predicted = inference.predict(model, np.stack(digits)).argmax(axis=1)
+        score = personal_set.accuracy(predicted.tolist(), truths)
+        st.markdown(f"- {run_label(registry.get(answer.run_id))}: **{score:.0%}** of your "
+                    f"{len(truths)} digits")
+    st.download_button("Download your digits (npz, MNIST layout)",
+                       data=personal_set.to_npz(digits, truths),
+                       file_name="my_digits.npz", key="draw_download")

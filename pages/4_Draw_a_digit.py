@@ -1,0 +1,43 @@
+"""Draw a digit: the 28×28 image the network gets, and every trained model's answer, live."""
+
+import streamlit as st
+
+from mnist_core import drawing, ui
+
+st.set_page_config(page_title="Draw a digit · MNIST Lab", page_icon=":material/draw:",
+                   layout="wide")
+workspace = ui.sidebar()
+
+st.title("Draw a digit")
+st.markdown(
+    "Draw with the mouse (or a finger), or upload a photo of a handwritten digit. Every model "
+    "you trained answers as you draw. Below the canvas you see exactly what the networks "
+    "see: the same preparation MNIST's own digits went through."
+)
+
+draw_column, pipeline_column = st.columns([2, 3], gap="large")
+with draw_column:
+    source = st.segmented_control("Input", ["Draw", "Upload"], default="Draw",
+                                  key="draw_source") or "Draw"
+    image = ui.canvas_image() if source == "Draw" else ui.uploaded_image()
+pipeline = drawing.prepare(image)
+with pipeline_column:
+    st.subheader("What the network sees")
+    if pipeline.is_empty:
+        st.info(f"Nothing to classify yet: {pipeline.reason}.", icon=":material/gesture:")
+    else:
+        ui.pipeline_view(pipeline)
+
+st.subheader("Every model's answer")
+answers = []
+if not ui.finished_models(workspace):
+    ui.offer_training(workspace)
+    if "cnn_run_id" in st.session_state:
+        ui.job_panel("cnn")
+elif not pipeline.is_empty:
+    answers = ui.predictions_panel(pipeline.digit, workspace)
+    if answers:
+        top = int(answers[0].probabilities.argmax())
+        st.markdown(f"Real MNIST digits of the first model's answer, **{top}**, for comparison:")
+        ui.same_class_examples(top)
+ui.personal_set_panel(None if pipeline.is_empty else pipeline.digit, answers)
