@@ -70,8 +70,7 @@ with summary:
     if buildable:
         st.caption(f"Estimated training time: {ui.time_estimate(run_config)}.")
 
-if st.button("Train", type="primary", icon=":material/play_arrow:", disabled=not buildable):
-    ui.submit(run_config, workspace)
+ui.train_button(run_config, workspace, enabled=buildable)
 
 st.divider()
 run = ui.job_panel("mlp")

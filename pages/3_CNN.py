@@ -39,8 +39,7 @@ with settings_column:
             st.markdown(f"The assignment trained this model for {full} epochs, which would "
                         f"take {ui.time_estimate(full_run)}: that is why the default here "
                         "is fewer.")
-    if st.button("Train", type="primary", icon=":material/play_arrow:", disabled=not buildable):
-        ui.submit(run_config, workspace)
+    ui.train_button(run_config, workspace, enabled=buildable)
 
 st.divider()
 run = ui.job_panel("cnn")

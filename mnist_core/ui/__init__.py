@@ -14,7 +14,7 @@ from mnist_core.ui.draw_panels import (
     same_class_examples,
     uploaded_image,
 )
-from mnist_core.ui.job_panel import job_panel, submit
+from mnist_core.ui.job_panel import job_panel, train_button
 from mnist_core.ui.loaders import class_means, mnist, scaling_comparison
 from mnist_core.ui.results_panel import results_panel
 from mnist_core.ui.run_list import compare_panel
@@ -23,7 +23,7 @@ from mnist_core.ui.sidebar import sidebar
 __all__ = [
     "PAGES", "LabPage", "architecture_panel", "class_means", "cnn_settings", "compare_panel",
     "conv_vs_dense_panel", "job_panel", "learned_panel", "mnist", "results_panel",
-    "scaling_comparison", "sidebar", "submit", "time_estimate", "canvas_image",
+    "scaling_comparison", "sidebar", "time_estimate", "train_button", "canvas_image",
     "finished_models", "offer_training", "personal_set_panel", "pipeline_view",
     "predictions_panel", "same_class_examples", "uploaded_image",
 ]

@@ -35,6 +35,11 @@ def submit(run_config: config.RunConfig, workspace: str) -> None:
         st.error(str(error), icon=":material/block:")
 
 
+def train_button(run_config: config.RunConfig, workspace: str, enabled: bool = True) -> None:
+    if st.button("Train", type="primary", icon=":material/play_arrow:", disabled=not enabled):
+        submit(run_config, workspace)
+
+
 def _get(run_id: str | None) -> Run | None:
     if not run_id:
         return None
