@@ -6,6 +6,10 @@ from keras import layers
 from mnist_core import config
 
 NUM_CLASSES = 10
+# Keras' default 0.99 needs hundreds of steps before the running mean and variance used at
+# test time are right; the 5,000-digit subset has ~30 steps per epoch (test accuracy 12 %).
+# 0.9 settles in about 20 steps, on the full set too (1 epoch: 96.6 % -> 98.7 %).
+BATCH_NORM_MOMENTUM = 0.9
 
 
 def build(model_config, seed: int) -> keras.Model:
@@ -63,7 +67,7 @@ def build_cnn(model_config: config.CnnConfig, seed: int = 0) -> keras.Model:
                 padding=model_config.padding,
                 kernel_initializer=keras.initializers.GlorotUniform(seed=seeds.next())))
         if block.batch_norm:
-            model.add(layers.BatchNormalization())
+            model.add(layers.BatchNormalization(momentum=BATCH_NORM_MOMENTUM))
         if block.pool:
             model.add(layers.MaxPooling2D(2))
     model.add(layers.Flatten())
@@ -75,7 +79,7 @@ def build_cnn(model_config: config.CnnConfig, seed: int = 0) -> keras.Model:
             kernel_initializer=keras.initializers.GlorotUniform(seed=seeds.next()),
             kernel_regularizer=keras.regularizers.L2(penalty) if penalty > 0 else None))
         if model_config.dense_batch_norm:
-            model.add(layers.BatchNormalization())
+            model.add(layers.BatchNormalization(momentum=BATCH_NORM_MOMENTUM))
         if model_config.dropout > 0:
             model.add(layers.Dropout(model_config.dropout, seed=seeds.next()))
     model.add(layers.Dense(

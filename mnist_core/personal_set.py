@@ -8,7 +8,7 @@ SURE_PROBABILITY = 0.6  # below this the top answer is reported as a doubt, not 
 
 
 def verdict(probabilities: np.ndarray) -> str:
-    """'7 (98 %)', or 'not sure: 4 or 9?' when the top class is not clearly ahead."""
+    """'7 (98%)', or 'not sure: 4 or 9?' when the top class is not clearly ahead."""
     order = np.argsort(probabilities)[::-1]
     best, runner_up = int(order[0]), int(order[1])
     if probabilities[best] < SURE_PROBABILITY:

@@ -23,7 +23,10 @@ with draw_column:
 pipeline = drawing.prepare(image)
 with pipeline_column:
     st.subheader("What the network sees")
-    if pipeline.is_empty:
+    if image is None and source == "Upload":
+        st.info("Nothing to classify yet: upload a photo or scan of one digit.",
+                icon=":material/upload:")
+    elif pipeline.is_empty:
         st.info(f"Nothing to classify yet: {pipeline.reason}.", icon=":material/gesture:")
     else:
         ui.pipeline_view(pipeline)

@@ -1,5 +1,6 @@
 """Real-browser fixtures: one `streamlit run` server and one Chromium per session."""
 
+import json
 import os
 import socket
 import subprocess
@@ -20,6 +21,9 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 SERVER_START_SECONDS = 60
 SCRIPT_RUN_MILLISECONDS = 90_000  # a page's first run may import TensorFlow
 FINISHED_RUN = "[data-testid='stApp'][data-test-script-state='notRunning']"
+CLI_SECONDS = 600  # the fast CNN on the full set: about 10 s on 2 cores
+SUBSET_EPOCHS = 3
+DRAWING_READER_ACCURACY = 0.9  # a model that reads drawn digits back, not one that guesses
 
 expect.set_options(timeout=30_000)  # a rerun on a busy CI machine can take seconds
 
@@ -45,20 +49,30 @@ def _wait_until_healthy(url: str, server: subprocess.Popen, log: Path) -> None:
 
 
 @pytest.fixture(scope="session")
-def app_url(tmp_path_factory):
+def server_scratch(tmp_path_factory) -> Path:
+    """The server's folder: its log, lab home and keras home."""
+    return tmp_path_factory.mktemp("e2e_server")
+
+
+@pytest.fixture(scope="session")
+def server_environment(server_scratch) -> dict[str, str]:
+    """The server's environment, which CLI runs for it share: private lab and keras homes."""
+    # Inherited: MNIST_LAB_OFFLINE and MNIST_NPZ (tests/conftest.py); only the homes are private.
+    return {**os.environ, "MNIST_LAB_HOME": str(server_scratch / "lab_home"),
+            "KERAS_HOME": str(server_scratch / "keras_home")}
+
+
+@pytest.fixture(scope="session")
+def app_url(server_scratch, server_environment):
     """Base URL of `streamlit run streamlit_app.py` on a free port, with a private lab home."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    scratch = tmp_path_factory.mktemp("e2e_server")
-    log = scratch / "streamlit.log"
-    # The environment is inherited (MNIST_LAB_OFFLINE, MNIST_NPZ); only the homes are private.
-    environment = {**os.environ, "MNIST_LAB_HOME": str(scratch / "lab_home"),
-                   "KERAS_HOME": str(scratch / "keras_home")}
+    log = server_scratch / "streamlit.log"
     command = [sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
                "--server.headless", "true", "--server.port", str(port),
                "--server.address", "127.0.0.1"]
     with log.open("w") as log_file:
-        server = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=log_file,
+        server = subprocess.Popen(command, cwd=ROOT, env=server_environment, stdout=log_file,
                                   stderr=subprocess.STDOUT)
     try:
         _wait_until_healthy(url, server, log)
@@ -70,6 +84,36 @@ def app_url(tmp_path_factory):
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+
+
+def _mnist_core(arguments: list[str], environment: dict[str, str]) -> dict:
+    """Run `python -m mnist_core ... --json` as the lab's CLI user would; its JSON result."""
+    finished = subprocess.run([sys.executable, "-m", "mnist_core", *arguments, "--json"],
+                              cwd=ROOT, env=environment, capture_output=True, text=True,
+                              timeout=CLI_SECONDS, check=False)
+    if finished.returncode != 0:
+        pytest.fail(f"python -m mnist_core {' '.join(arguments)} exited with "
+                    f"{finished.returncode}:\n{finished.stdout}\n{finished.stderr[-3000:]}")
+    return json.loads(finished.stdout.splitlines()[-1])
+
+
+@pytest.fixture(scope="session")
+def fast_cnn(server_environment) -> dict:
+    """The fast CNN, trained from the CLI as a lecture run, so every workspace's pages see it.
+
+    It goes into the server's lab home, which the pages read on every run: whether the server
+    started before or after does not matter. Returns the CLI's JSON result.
+    """
+    info = _mnist_core(["info"], server_environment)
+    # An epoch is 430 steps on the full set (about 98 %), but only 29 on the 5,000-digit subset.
+    epochs = SUBSET_EPOCHS if info["is_subset"] else 1
+    result = _mnist_core(["train", "cnn", "--preset", "fast", "--epochs", str(epochs),
+                          "--workspace", "lecture"], server_environment)
+    if result["status"] != "done" or result["test_accuracy"] < DRAWING_READER_ACCURACY:
+        pytest.fail(f"the fast CNN ({epochs} epochs on {info['source']}) ended "
+                    f"{result['status']} with test accuracy {result['test_accuracy']}: too "
+                    "unreliable to read drawn digits back")
+    return result
 
 
 @pytest.fixture(scope="session")
