@@ -16,7 +16,7 @@ FINAL_STATES = ("done", "cancelled", "diverged", "failed", "interrupted")
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
     run_id TEXT PRIMARY KEY,
-    kind TEXT NOT NULL,              -- 'single' or 'sweep_member'
+    kind TEXT NOT NULL,              -- 'single', 'sweep' (a sweep's job) or 'sweep_member'
     sweep_id TEXT,
     model TEXT NOT NULL,             -- 'mlp' or 'cnn'
     workspace TEXT NOT NULL,
@@ -40,6 +40,17 @@ CREATE TABLE IF NOT EXISTS runs (
     cancel_requested INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS runs_by_state ON runs (state, created_at);
+CREATE INDEX IF NOT EXISTS runs_by_sweep ON runs (sweep_id);
+-- A sweep's lifecycle (state, pid, progress, cancel, times, workspace) lives in its job row in
+-- `runs` (kind 'sweep', run_id = sweep_id), so the queue treats it as one job; its networks
+-- are runs of kind 'sweep_member' with this sweep_id.
+CREATE TABLE IF NOT EXISTS sweeps (
+    sweep_id TEXT PRIMARY KEY,
+    spec TEXT NOT NULL,              -- JSON of sweep_spec.SweepSpec
+    tasks_total INTEGER NOT NULL,
+    training_now TEXT NOT NULL DEFAULT '[]',  -- JSON [[factor, replicate], ...] while running
+    eta_seconds REAL
+);
 """
 
 
@@ -92,6 +103,56 @@ class Run:
                 problems.append(f"run {values['run_id']}: its stored {column} is not valid JSON")
         values["cancel_requested"] = bool(values["cancel_requested"])
         return cls(**values, problem="; ".join(problems) or None)
+
+
+@dataclasses.dataclass(frozen=True)
+class Sweep:
+    """A sweep as stored: its spec and live progress, with the lifecycle of its job row."""
+
+    sweep_id: str
+    workspace: str
+    state: str
+    spec: dict
+    command: str
+    created_at: float
+    started_at: float | None
+    finished_at: float | None
+    progress: float
+    seconds: float | None  # training time over all its sessions
+    error: str | None
+    pid: int | None
+    cancel_requested: bool
+    tasks_total: int
+    training_now: list  # [[factor, replicate], ...] while running
+    eta_seconds: float | None
+    problem: str | None = None
+
+    @property
+    def is_active(self) -> bool:
+        return self.state in ACTIVE_STATES
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row) -> "Sweep":
+        values = dict(row)
+        problems = []
+        for column, empty in (("spec", {}), ("training_now", [])):
+            try:
+                values[column] = json.loads(values[column])
+            except (TypeError, json.JSONDecodeError):
+                values[column] = empty
+                problems.append(
+                    f"sweep {values['sweep_id']}: its stored {column} is not valid JSON")
+        if values["state"] not in ACTIVE_STATES:  # e.g. a killed worker left them behind
+            values["training_now"], values["eta_seconds"] = [], None
+        values["cancel_requested"] = bool(values["cancel_requested"])
+        return cls(**values, problem="; ".join(problems) or None)
+
+
+_SWEEP_QUERY = (
+    "SELECT s.sweep_id, r.workspace, r.state, s.spec, r.command, r.created_at, r.started_at,"
+    " r.finished_at, r.progress, r.seconds, r.error, r.pid, r.cancel_requested, s.tasks_total,"
+    " s.training_now, s.eta_seconds FROM sweeps s JOIN runs r ON r.run_id = s.sweep_id")
+_SWEEP_COLUMNS = ("tasks_total", "training_now", "eta_seconds")  # the rest live in runs
 
 
 def lab_home() -> Path:
@@ -243,3 +304,108 @@ class Registry:
                 "error = 'its training process stopped before the run finished' "
                 "WHERE run_id = ?", [(time.time(), run_id) for run_id in dead])
         return dead
+
+    # Sweeps: a job row in runs (kind 'sweep') carries the lifecycle, `sweeps` the rest.
+
+    def create_sweep(self, *, spec: dict, tasks_total: int, job_config: dict, workspace: str,
+                     seed: int, command: str, params: int, state: str = "queued",
+                     pid: int | None = None, connection=None) -> str:
+        """Insert a sweep (its job row and its sweeps row) at once; return its id."""
+        own = self.transaction() if connection is None else contextlib.nullcontext(connection)
+        with own as connection:
+            sweep_id = self.create(config=job_config, model="mlp", workspace=workspace, seed=seed,
+                                   command=command, state=state, kind="sweep", params=params,
+                                   pid=pid, connection=connection)
+            connection.execute("INSERT INTO sweeps (sweep_id, spec, tasks_total) VALUES (?, ?, ?)",
+                               (sweep_id, json.dumps(spec), tasks_total))
+        return sweep_id
+
+    def get_sweep(self, sweep_id: str) -> Sweep:
+        with self._connect() as connection:
+            row = connection.execute(_SWEEP_QUERY + " WHERE s.sweep_id = ?", (sweep_id,)).fetchone()
+        if row is None:
+            raise RunError(f"no sweep {sweep_id!r}")
+        return Sweep.from_row(row)
+
+    def sweeps(self, workspace: str | None = None) -> list[Sweep]:
+        """Newest first. A workspace also sees the lecture workspace's sweeps."""
+        query, arguments = _SWEEP_QUERY, []
+        if workspace is not None:
+            query += " WHERE r.workspace IN (?, ?)"
+            arguments = [workspace, LECTURE_WORKSPACE]
+        with self._connect() as connection:
+            rows = connection.execute(query + " ORDER BY r.created_at DESC", arguments).fetchall()
+        return [Sweep.from_row(row) for row in rows]
+
+    def update_sweep(self, sweep_id: str, **fields) -> None:
+        """Columns of either table; each goes where it lives."""
+        own = {column: fields.pop(column) for column in _SWEEP_COLUMNS if column in fields}
+        if "training_now" in own:
+            own["training_now"] = json.dumps(own["training_now"])
+        if own:
+            assignments = ", ".join(f"{column} = ?" for column in own)
+            with self._connect() as connection:
+                connection.execute(f"UPDATE sweeps SET {assignments} WHERE sweep_id = ?",
+                                   [*own.values(), sweep_id])
+        if fields:
+            self.update(sweep_id, **fields)
+
+    def claim_sweep(self, sweep_id: str, pid: int, is_alive) -> None:
+        """Mark the sweep running in process `pid`; RunError if another live process runs it."""
+        with self.transaction() as connection:
+            row = connection.execute("SELECT state, pid FROM runs WHERE run_id = ? AND kind = "
+                                     "'sweep'", (sweep_id,)).fetchone()
+            if row is None:
+                raise RunError(f"no sweep {sweep_id!r}")
+            if row["state"] == "running" and row["pid"] != pid and is_alive(row["pid"]):
+                raise RunError(f"sweep {sweep_id} is already running in process {row['pid']}")
+            connection.execute(
+                "UPDATE runs SET state = 'running', pid = ?, started_at = ?, finished_at = NULL,"
+                " error = NULL, cancel_requested = CASE WHEN state = 'running'"
+                " THEN cancel_requested ELSE 0 END WHERE run_id = ?",
+                (pid, time.time(), sweep_id))
+
+    def requeue_sweep(self, sweep_id: str, connection) -> None:
+        """A stopped sweep waits in the queue again (inside the caller's transaction)."""
+        changed = connection.execute(
+            "UPDATE runs SET state = 'queued', pid = NULL, finished_at = NULL, error = NULL,"
+            " cancel_requested = 0 WHERE run_id = ? AND kind = 'sweep' AND state IN"
+            f" ({','.join('?' * len(FINAL_STATES))})", (sweep_id, *FINAL_STATES)).rowcount
+        if not changed:
+            raise RunError(f"sweep {sweep_id!r} is unknown, queued or running: nothing to resume")
+
+    def add_sweep_member(self, sweep_id: str, *, config: dict, workspace: str, seed: int,
+                         command: str, params: int, state: str, **results) -> str:
+        """Store one finished network of a sweep, all its fields in one transaction."""
+        with self.transaction() as connection:
+            run_id = self.create(config=config, model="mlp", workspace=workspace, seed=seed,
+                                 command=command, state=state, kind="sweep_member",
+                                 sweep_id=sweep_id, params=params, connection=connection)
+            for column in ("history", "versions"):
+                if column in results:
+                    results[column] = json.dumps(results[column])
+            if results:
+                assignments = ", ".join(f"{column} = ?" for column in results)
+                connection.execute(f"UPDATE runs SET {assignments} WHERE run_id = ?",
+                                   [*results.values(), run_id])
+        return run_id
+
+    def sweep_members(self, sweep_id: str) -> list[Run]:
+        """The sweep's stored networks, oldest first."""
+        with self._connect() as connection:
+            rows = connection.execute(
+                "SELECT * FROM runs WHERE kind = 'sweep_member' AND sweep_id = ?"
+                " ORDER BY created_at", (sweep_id,)).fetchall()
+        return [Run.from_row(row) for row in rows]
+
+    def delete_sweep(self, sweep_id: str) -> None:
+        """The sweep, its job row, its networks and their model files."""
+        self.get_sweep(sweep_id)  # raises RunError for an unknown id
+        members = [run.run_id for run in self.sweep_members(sweep_id)]
+        with self.transaction() as connection:
+            connection.execute("DELETE FROM runs WHERE sweep_id = ? AND kind = 'sweep_member'",
+                               (sweep_id,))
+            connection.execute("DELETE FROM sweeps WHERE sweep_id = ?", (sweep_id,))
+            connection.execute("DELETE FROM runs WHERE run_id = ?", (sweep_id,))
+        for run_id in members:
+            self.model_path(run_id).unlink(missing_ok=True)
