@@ -4,9 +4,10 @@ The queue is the registry itself (rows in state 'queued'), so every process, a r
 server included, sees the same queue, and a claim is one SQLite transaction.
 """
 
-import multiprocessing
 import os
 import re
+import subprocess
+import sys
 import time
 import traceback
 from pathlib import Path
@@ -17,6 +18,7 @@ from mnist_core.registry import Registry, Run
 MAX_QUEUED_PER_WORKSPACE = 3
 IDLE_POLL_SECONDS = 0.25
 JOBS_PER_WORKER = 20  # then the worker is replaced: Keras leaks a little per model built
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
 WORKSPACE_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 
 
@@ -37,17 +39,25 @@ def submit(registry: Registry, run_config: config.RunConfig, workspace: str) -> 
     check_workspace(workspace)
     # Count and insert in one transaction, so two submissions at once cannot both pass.
     with registry.transaction() as connection:
-        waiting = connection.execute(
-            "SELECT COUNT(*) FROM runs WHERE workspace = ? AND state = 'queued'",
-            (workspace,)).fetchone()[0]
-        if waiting >= MAX_QUEUED_PER_WORKSPACE:
-            raise QueueFull(
-                f"workspace {workspace!r} already has {waiting} runs waiting; wait for one to "
-                "start, or cancel one, before adding another")
+        check_room(connection, workspace)
         return registry.create(
             config=run_config.to_dict(), model=run_config.model.kind, workspace=workspace,
             seed=run_config.training.seed, command=reproduce.command_line(run_config),
             params=architecture.parameter_count(run_config.model), connection=connection)
+
+
+def check_room(connection, workspace: str) -> None:
+    """Raise QueueFull when the workspace has as many jobs (runs or sweeps) waiting as it may.
+
+    Call it inside registry.transaction(), with the insert that follows.
+    """
+    waiting = connection.execute(
+        "SELECT COUNT(*) FROM runs WHERE workspace = ? AND state = 'queued'",
+        (workspace,)).fetchone()[0]
+    if waiting >= MAX_QUEUED_PER_WORKSPACE:
+        raise QueueFull(
+            f"workspace {workspace!r} already has {waiting} runs waiting; wait for one to "
+            "start, or cancel one, before adding another")
 
 
 def queue_order(queued: list[Run], busy_workspaces: set[str],
@@ -71,7 +81,7 @@ def queue_order(queued: list[Run], busy_workspaces: set[str],
 
 def _queue_state(connection):
     queued = [Run.from_row(row) for row in connection.execute(
-        "SELECT * FROM runs WHERE state = 'queued' AND kind = 'single'")]
+        "SELECT * FROM runs WHERE state = 'queued' AND kind IN ('single', 'sweep')")]
     busy = {row[0] for row in connection.execute(
         "SELECT DISTINCT workspace FROM runs WHERE state = 'running'")}
     last_started = dict(connection.execute(
@@ -130,21 +140,21 @@ class WorkerPool:
         self.registry = registry
         self.size = size or int(os.environ.get("MNIST_LAB_WORKERS", 0)) or min(
             2, os.cpu_count() or 1)
-        self._context = multiprocessing.get_context("spawn")  # no fork of a threaded server
-        self._workers: list = []
+        self._workers: list[subprocess.Popen] = []
         registry.mark_interrupted(is_process_alive)  # runs left over from a dead server
 
     def ensure_running(self) -> None:
         """Replace dead or retired workers; mark the runs they held as interrupted."""
-        alive = [worker for worker in self._workers if worker.is_alive()]
+        alive = [worker for worker in self._workers if worker.poll() is None]
         if len(alive) < len(self._workers):
             self.registry.mark_interrupted(is_process_alive)
         self._workers = alive
         while len(self._workers) < self.size:
-            worker = self._context.Process(
-                target=worker_main, args=(str(self.registry.home), os.getpid()), daemon=True)
-            worker.start()
-            self._workers.append(worker)
+            # A fresh interpreter, not multiprocessing: its spawn re-runs the parent's __main__,
+            # which under Streamlit (and AppTest) is the page script itself.
+            self._workers.append(subprocess.Popen(
+                [sys.executable, "-m", "mnist_core.worker", str(self.registry.home),
+                 str(os.getpid())], cwd=PROJECT_ROOT, env=_worker_environment()))
 
     def submit(self, run_config: config.RunConfig, workspace: str) -> str:
         run_id = submit(self.registry, run_config, workspace)
@@ -155,9 +165,19 @@ class WorkerPool:
         for worker in self._workers:
             worker.terminate()
         for worker in self._workers:
-            worker.join(timeout=5)
+            try:
+                worker.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+                worker.wait()
         self._workers = []
         self.registry.mark_interrupted(is_process_alive)
+
+
+def _worker_environment() -> dict:
+    """This environment, with the project importable from the worker whatever its cwd."""
+    paths = [str(PROJECT_ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
 
 
 def worker_main(home: str, parent_pid: int, max_jobs: int = JOBS_PER_WORKER) -> None:
@@ -166,7 +186,7 @@ def worker_main(home: str, parent_pid: int, max_jobs: int = JOBS_PER_WORKER) -> 
     # (benchmarks/predict.py: MLP p95 5-7 ms during training without this, about 1 ms with).
     os.nice(10)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    from mnist_core import data, runner  # TensorFlow is imported here, once per worker
+    from mnist_core import data, runner, sweep  # TensorFlow is imported here, once per worker
 
     registry = Registry(home)
     mnist = data.load_mnist()
@@ -179,6 +199,9 @@ def worker_main(home: str, parent_pid: int, max_jobs: int = JOBS_PER_WORKER) -> 
             if run is None:
                 time.sleep(IDLE_POLL_SECONDS)
         try:
-            runner.execute(registry, run.run_id, mnist)
+            if run.kind == "sweep":  # a whole sweep is one job: same queue, same fairness
+                sweep.run(registry, run.run_id, mnist)
+            else:
+                runner.execute(registry, run.run_id, mnist)
         except Exception:  # e.g. its row was deleted mid-run: the queue must go on
             traceback.print_exc()
