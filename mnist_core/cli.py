@@ -1,4 +1,5 @@
-"""`python -m mnist_core`: the lab's engine from a terminal (info, train, predict, runs, delete).
+"""`python -m mnist_core`: the lab's engine from a terminal (info, train, sweep, predict, runs,
+delete).
 
 With --json, a command's last line on stdout is one JSON object; its keys are stable.
 """
@@ -8,7 +9,7 @@ import json
 import os
 import sys
 
-from mnist_core import cli_train, data
+from mnist_core import cli_train, data, sweep_cli
 from mnist_core.registry import Registry, RunError
 
 
@@ -27,6 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     info.add_argument("--json", action="store_true")
 
     cli_train.add_train_parser(commands, _Parser)
+    sweep_cli.add_sweep_parser(commands)
 
     runs = commands.add_parser("runs", help="list stored runs")
     runs.add_argument("--workspace", default=None)
@@ -48,7 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     arguments = build_parser().parse_args(argv)
     handler = {"info": _info, "train": _train, "runs": _runs, "delete": _delete,
-               "predict": _predict}
+               "predict": _predict, "sweep": sweep_cli.run_sweep_command}
     try:
         return handler[arguments.command](arguments)
     except (ValueError, RunError) as error:  # UploadError is a ValueError
@@ -116,6 +118,10 @@ def _predict(arguments) -> int:
 
 
 def _delete(arguments) -> int:
-    Registry().delete(arguments.run_id)
+    registry = Registry()
+    if registry.get(arguments.run_id).kind == "sweep":  # its networks go with it
+        registry.delete_sweep(arguments.run_id)
+    else:
+        registry.delete(arguments.run_id)
     print(f"deleted run {arguments.run_id}")
     return 0

@@ -10,7 +10,7 @@ from mnist_core.cnn_config import CnnConfig, ConvBlock
 from mnist_core.registry import LECTURE_WORKSPACE, Registry
 
 
-def _number_list(text: str) -> tuple[int, ...]:
+def number_list(text: str) -> tuple[int, ...]:
     try:
         return tuple(int(part) for part in text.split(","))
     except ValueError:
@@ -42,7 +42,7 @@ def add_train_parser(commands, parser_class) -> None:
     kinds = train.add_subparsers(dest="model", required=True, parser_class=parser_class)
     mlp = kinds.add_parser("mlp", help="a dense network (defaults: the assignment's)")
     mlp_defaults = config.MlpConfig()
-    mlp.add_argument("--hidden", type=_number_list, default=mlp_defaults.hidden_units)
+    mlp.add_argument("--hidden", type=number_list, default=mlp_defaults.hidden_units)
     mlp.add_argument("--activation", default=mlp_defaults.activation)
     mlp.add_argument("--l2", type=float, default=mlp_defaults.l2)
     mlp.add_argument("--dropout", type=float, default=mlp_defaults.dropout)
@@ -53,7 +53,7 @@ def add_train_parser(commands, parser_class) -> None:
                      choices=[*presets.PRESETS, *presets.ALIASES])
     cnn.add_argument("--conv", type=_conv_blocks, default=None,
                      help="custom conv blocks FILTERS:KERNEL,..., each followed by 2×2 pooling")
-    cnn.add_argument("--dense", type=_number_list, default=(128,))
+    cnn.add_argument("--dense", type=number_list, default=(128,))
     cnn.add_argument("--batch-norm", action="store_true")
     cnn.add_argument("--dropout", type=float, default=0.0)
     cnn.add_argument("--augment", action="store_true")

@@ -111,3 +111,49 @@ def shift_accuracy(curves: dict[str, list[float]]) -> alt.Chart:
         )
         .properties(height=280)
     )
+
+
+def sweep_accuracy(rows: list[dict], points: list[dict], reference: float,
+                   log_x: bool) -> alt.LayerChart:
+    """Mean ± std of test accuracy per factor, each replicate as a dot, a dashed reference.
+
+    rows: {"factor", "mean", "std", "best"}; points: {"factor", "accuracy", "replicate"}.
+    """
+    scale = alt.Scale(type="log") if log_x else alt.Scale(zero=False)
+    x = alt.X("factor:Q", scale=scale, title="L2 factor λ", axis=alt.Axis(format=".1e"))
+    frame = pd.DataFrame(rows, columns=["factor", "mean", "std", "best"]).dropna(subset=["mean"])
+    frame["low"] = frame["mean"] - frame["std"].fillna(0)
+    frame["high"] = frame["mean"] + frame["std"].fillna(0)
+    bars = alt.Chart(frame).mark_errorbar(ticks=True).encode(
+        x=x, y=alt.Y("low:Q", scale=alt.Scale(zero=False), title="test accuracy"),
+        y2="high:Q")
+    means = alt.Chart(frame).mark_point(filled=True, size=90).encode(
+        x=x, y="mean:Q",
+        color=alt.condition("datum.best", alt.value("#d62728"), alt.value("#1f77b4")),
+        tooltip=[alt.Tooltip("factor:Q", format=".2e"), alt.Tooltip("mean:Q", format=".4f"),
+                 alt.Tooltip("std:Q", format=".4f")])
+    replicates = alt.Chart(pd.DataFrame(points, columns=["factor", "accuracy", "replicate"])) \
+        .mark_circle(size=30, opacity=0.45, color="gray").encode(
+            x=x, y="accuracy:Q", tooltip=["replicate", alt.Tooltip("accuracy:Q", format=".4f")])
+    hinton = alt.Chart(pd.DataFrame({"y": [reference]})).mark_rule(
+        strokeDash=[6, 4], color="#2ca02c").encode(y="y:Q")
+    label = alt.Chart(pd.DataFrame({"y": [reference], "text": [f"Hinton {reference}"]})) \
+        .mark_text(align="left", dx=4, dy=-6, color="#2ca02c").encode(
+            y="y:Q", text="text:N", x=alt.value(0))
+    return (replicates + bars + means + hinton + label).properties(height=340)
+
+
+def per_factor(rows: list[dict], field: str, title: str, log_x: bool) -> alt.Chart:
+    """One number per factor (the train-test gap, the kernels' norm) as a line with points."""
+    frame = pd.DataFrame(rows, columns=["factor", field]).dropna()
+    scale = alt.Scale(type="log") if log_x else alt.Scale(zero=False)
+    return (
+        alt.Chart(frame, title=title)
+        .mark_line(point=True)
+        .encode(x=alt.X("factor:Q", scale=scale, title="L2 factor λ",
+                        axis=alt.Axis(format=".1e")),
+                y=alt.Y(f"{field}:Q", scale=alt.Scale(zero=False), title=title),
+                tooltip=[alt.Tooltip("factor:Q", format=".2e"),
+                         alt.Tooltip(f"{field}:Q", format=".4f")])
+        .properties(height=220)
+    )

@@ -19,11 +19,21 @@ from mnist_core.ui.loaders import class_means, mnist, scaling_comparison
 from mnist_core.ui.results_panel import results_panel
 from mnist_core.ui.run_list import compare_panel
 from mnist_core.ui.sidebar import sidebar
+from mnist_core.ui.sweep_panels import (
+    chosen_sweep,
+    sweep_estimate,
+    sweep_form,
+    sweep_live_panel,
+    sweep_result_panel,
+    sweep_submit_button,
+)
 
 __all__ = [
     "PAGES", "LabPage", "architecture_panel", "class_means", "cnn_settings", "compare_panel",
     "conv_vs_dense_panel", "job_panel", "learned_panel", "mnist", "results_panel",
     "scaling_comparison", "sidebar", "time_estimate", "train_button", "canvas_image",
     "finished_models", "offer_training", "personal_set_panel", "pipeline_view",
-    "predictions_panel", "same_class_examples", "uploaded_image",
+    "predictions_panel", "same_class_examples", "uploaded_image", "chosen_sweep",
+    "sweep_estimate", "sweep_form", "sweep_live_panel", "sweep_result_panel",
+    "sweep_submit_button",
 ]

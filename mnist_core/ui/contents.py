@@ -43,4 +43,11 @@ PAGES = (
         "Draw or upload a digit, see the 28×28 image a network really gets, and watch every "
         "model you trained answer at once, on your own handwriting.",
     ),
+    LabPage(
+        "pages/5_Regularization_sweep.py",
+        "Regularization sweep",
+        ":material/tune:",
+        "Train the 500-300 network with several weight-decay factors and replicates, choose "
+        "the factor on validation, and compare the error bars with Hinton's 98.47 %.",
+    ),
 )

@@ -1,0 +1,209 @@
+"""The sweep page's panels: the form, the live job, the stored result with error bars."""
+
+import io
+import time
+
+import pandas as pd
+import streamlit as st
+
+from mnist_core import run_charts, sweep, sweep_spec
+from mnist_core.registry import Sweep
+from mnist_core.sweep_spec import HINTON_ACCURACY
+from mnist_core.ui import engine
+from mnist_core.ui.job_panel import STATE_ICONS
+
+SESSION_KEY = "sweep_id"
+TRAIN_SIZES = {"1,000": 1000, "10,000": 10_000, "all": None}
+# Measured here: the assignment's 40-epoch sweep took 323 s for 600 network-epochs on 55k
+# images (stacked trainer). Used until a sweep has finished on this machine.
+DEFAULT_NETWORK_EPOCH_SECONDS = 0.54
+
+
+def sweep_form() -> sweep_spec.SweepSpec | None:
+    """The sweep's settings (the assignment's by default), or None with the reason shown."""
+    quick = st.toggle("Quick sweep: 10,000 images and 10 epochs (a few minutes; labelled "
+                      "as quick in its results)", key="sweep_quick")
+    left, middle, right = st.columns(3)
+    hidden = left.text_input("Hidden layers", "500, 300", key="sweep_hidden")
+    spacing = left.radio("Factor spacing", ("linspace", "logspace"), horizontal=True,
+                         key="sweep_spacing",
+                         help="The assignment spaced its factors linearly.")
+    low = middle.number_input("Smallest factor", 0.0, 1.0, 1e-6, format="%.1e", key="sweep_min")
+    high = middle.number_input("Largest factor", 0.0, 1.0, 1e-3, format="%.1e", key="sweep_max")
+    count = middle.number_input("Factors", 2, 10, 5, key="sweep_count")
+    replicates = right.number_input("Replicates per factor", 1, 10, 3, key="sweep_replicates")
+    epochs = right.number_input("Epochs", 1, 100, 10 if quick else 40, key="sweep_epochs",
+                                disabled=quick)
+    train_size = right.radio("Training images", list(TRAIN_SIZES), index=1 if quick else 2,
+                             horizontal=True, key="sweep_train_size", disabled=quick)
+    try:
+        units = tuple(int(part) for part in hidden.replace(" ", "").split(","))
+        spec = sweep_spec.SweepSpec(
+            hidden_units=units,
+            factors=sweep_spec.parse_factors(f"{spacing}:{low!r}:{high!r}:{int(count)}"),
+            replicates=int(replicates), epochs=10 if quick else int(epochs),
+            train_size=10_000 if quick else TRAIN_SIZES[train_size])
+        return sweep_spec.validate(spec)
+    except ValueError as error:
+        st.error(f"This sweep can't run: {error}", icon=":material/block:")
+        return None
+
+
+def network_epoch_seconds() -> tuple[float, str]:
+    """Seconds per network per epoch on 55k images, from sweeps that finished here."""
+    measured = []
+    for stored in engine.registry().sweeps():
+        if stored.state == "done" and stored.seconds:
+            spec = sweep_spec.SweepSpec.from_dict(stored.spec)
+            images = (spec.train_size or 55_000) / 55_000
+            measured.append(stored.seconds / (stored.tasks_total * spec.epochs * images))
+    if measured:
+        return min(measured), f"measured on {len(measured)} finished sweep(s) here"
+    return DEFAULT_NETWORK_EPOCH_SECONDS, "from benchmarks/sweep.py on this kind of machine"
+
+
+def sweep_estimate(spec: sweep_spec.SweepSpec) -> str:
+    networks = len(spec.factors) * spec.replicates
+    per_epoch, basis = network_epoch_seconds()
+    images = (spec.train_size or 55_000) / 55_000
+    seconds = networks * spec.epochs * per_epoch * images
+    return (f"{networks} networks × {spec.epochs} epochs: about {seconds / 60:.0f} min "
+            f"({basis}).")
+
+
+def sweep_submit_button(spec: sweep_spec.SweepSpec | None, workspace: str) -> None:
+    active = _get(st.session_state.get(SESSION_KEY))
+    if not st.button("Start the sweep", type="primary", disabled=spec is None,
+                     icon=":material/play_arrow:"):
+        return
+    if active is not None and active.is_active:
+        st.warning(f"Sweep {active.sweep_id} is still {active.state}: wait for it or cancel it.")
+        return
+    try:
+        st.session_state[SESSION_KEY] = sweep.submit(engine.registry(), spec, workspace)
+    except ValueError as error:
+        st.error(str(error), icon=":material/block:")
+        return
+    engine.worker_pool().ensure_running()
+
+
+def _get(sweep_id: str | None) -> Sweep | None:
+    if not sweep_id:
+        return None
+    try:
+        return engine.registry().get_sweep(sweep_id)
+    except Exception:  # a deleted sweep is simply no longer shown
+        return None
+
+
+def chosen_sweep(workspace: str) -> Sweep | None:
+    """This session's sweep, else the newest of the workspace (and the lecture's), or a pick."""
+    stored = engine.registry().sweeps(workspace=workspace)
+    if not stored:
+        return _get(st.session_state.get(SESSION_KEY))
+    labels = {item.sweep_id: _label(item) for item in stored}
+    current = st.session_state.get(SESSION_KEY)
+    index = list(labels).index(current) if current in labels else 0
+    picked = st.selectbox("Sweep to show", list(labels), index=index, format_func=labels.get,
+                          key="sweep_pick")
+    return _get(picked)
+
+
+def _label(item: Sweep) -> str:
+    when = time.strftime("%d %b %H:%M", time.localtime(item.created_at))
+    spec = item.spec
+    quick = " · quick" if spec.get("train_size") or spec.get("epochs", 40) < 40 else ""
+    return (f"{when} · {item.workspace} · {len(spec.get('factors', []))}×"
+            f"{spec.get('replicates')}×{spec.get('epochs')} epochs{quick} · {item.state}")
+
+
+def sweep_live_panel(item: Sweep) -> None:
+    if item.is_active:
+        engine.worker_pool().ensure_running()
+        _live(item.sweep_id)
+    else:
+        _status(item)
+
+
+@st.fragment(run_every=1.0)
+def _live(sweep_id: str) -> None:
+    item = engine.registry().get_sweep(sweep_id)
+    if not item.is_active:
+        st.rerun()
+    _status(item)
+    if st.button("Cancel the sweep", key=f"cancel_{sweep_id}", icon=":material/stop:"):
+        sweep.cancel(engine.registry(), sweep_id)
+        st.toast("Cancelling: finished networks are kept, and the sweep can be resumed.")
+
+
+def _status(item: Sweep) -> None:
+    icon = STATE_ICONS.get(item.state, "")
+    if item.state == "running":
+        now = ", ".join(f"λ={factor:.1e} #{replicate + 1}"
+                        for factor, replicate in item.training_now)
+        eta = f", about {item.eta_seconds / 60:.1f} min left" if item.eta_seconds else ""
+        st.progress(min(item.progress, 1.0), text=f"{icon} {item.progress:.0%} of "
+                    f"{item.tasks_total} networks{eta}. Training now: {now or 'starting'}")
+    elif item.state == "queued":
+        st.info(f"{icon} Sweep {item.sweep_id} is queued; it starts when a worker is free.")
+    elif item.state == "done":
+        when = time.strftime("%d %b %Y %H:%M", time.localtime(item.finished_at or 0))
+        st.success(f"{icon} Finished {when} in {(item.seconds or 0) / 60:.1f} min "
+                   f"(workspace {item.workspace}).")
+    else:
+        st.warning(f"{icon} Sweep {item.sweep_id} is {item.state}: {item.error or ''} Its "
+                   "finished networks are kept.")
+        if st.button("Resume: train only the missing networks", key=f"resume_{item.sweep_id}"):
+            try:
+                sweep.resume(engine.registry(), item.sweep_id)
+            except ValueError as error:
+                st.error(str(error))
+                return
+            st.session_state[SESSION_KEY] = item.sweep_id
+            engine.worker_pool().ensure_running()
+            st.rerun()
+
+
+def sweep_result_panel(item: Sweep) -> None:
+    """Error bars against Hinton's figure, gap and weight size per factor, a table to take."""
+    outcome = sweep.summary(engine.registry(), item.sweep_id)
+    rows = [row for row in outcome.factors if row.finished]
+    if not rows:
+        st.info("No network of this sweep has finished yet.")
+        return
+    log_x = st.toggle("Log scale for λ", key="sweep_log_x")
+    chart_rows = [{"factor": row.factor, "mean": row.test_mean, "std": row.test_std,
+                   "best": row.factor == outcome.best_factor} for row in rows]
+    points = [{"factor": item.spec["factors"][point.factor_index],
+               "accuracy": point.test_accuracy,
+               "replicate": point.replicate + 1}
+              for point in sweep.outcomes(engine.registry(), item.sweep_id)
+              if point.status == "done"]
+    st.altair_chart(run_charts.sweep_accuracy(chart_rows, points, HINTON_ACCURACY, log_x),
+                    width="stretch")
+    if outcome.best_factor is not None:
+        gap = outcome.best_mean_accuracy - HINTON_ACCURACY
+        st.markdown(
+            f"Best factor on the **validation** split: λ = {outcome.best_factor:.2e}. Its "
+            f"**test** accuracy, averaged over replicates: {outcome.best_mean_accuracy:.4f}, "
+            f"{abs(gap) * 100:.2f} points {'above' if gap >= 0 else 'below'} Hinton's "
+            f"{HINTON_ACCURACY}. Error bars: ± one sample standard deviation (ddof="
+            f"{outcome.ddof}) over the replicates; grey dots are the replicates themselves.")
+    diverged = sum(row.diverged for row in outcome.factors)
+    if diverged:
+        st.warning(f"{diverged} network(s) diverged (their loss blew up) and are left out of "
+                   "the means; the table counts them per factor.")
+    gap_column, norm_column = st.columns(2)
+    gap_column.altair_chart(run_charts.per_factor(
+        [{"factor": row.factor, "gap": row.gap_mean} for row in rows], "gap",
+        "train − test accuracy", log_x), width="stretch")
+    norm_column.altair_chart(run_charts.per_factor(
+        [{"factor": row.factor, "norm": row.kernel_norm_mean} for row in rows], "norm",
+        "‖hidden kernels‖₂", log_x), width="stretch")
+    table = pd.DataFrame([row.__dict__ for row in outcome.factors])
+    st.dataframe(table, hide_index=True, width="stretch")
+    buffer = io.StringIO()
+    table.to_csv(buffer, index=False)
+    st.download_button("Download the table (CSV)", buffer.getvalue(),
+                       file_name=f"sweep_{item.sweep_id}.csv", mime="text/csv")
+    st.caption(f"Reproduce from a terminal: `{item.command}`")
