@@ -1,14 +1,12 @@
 """What a finished run learned and where it fails; shared by the MLP and CNN pages."""
 
-import io
-
 import numpy as np
-import pandas as pd
 import streamlit as st
 
 from mnist_core import results, run_charts
 from mnist_core.registry import Run, RunError
 from mnist_core.ui import engine, images, loaders
+from mnist_core.ui.downloads import download_buttons
 
 SAMPLES_SHOWN = 6  # the assignment shows the first six test digits
 MISTAKES_SHOWN = 12
@@ -94,18 +92,7 @@ def _first_layer(model) -> None:
 
 def _downloads(run: Run) -> None:
     st.subheader("Take it with you")
-    left, right = st.columns(2)
-    path = engine.registry().model_path(run.run_id)
-    left.download_button("Download the model (.keras)", data=path.read_bytes,
-                         file_name=f"{run.run_id}.keras", key=f"model_{run.run_id}")
-    right.download_button("Download the curves (CSV)", data=lambda: _history_csv(run),
-                          file_name=f"{run.run_id}_curves.csv", mime="text/csv",
-                          key=f"curves_{run.run_id}")
+    download_buttons(run, "results", ("Download the model (.keras)",
+                                      "Download the curves (CSV)"))
     st.markdown("Train the same run again from a terminal:")
     st.code(run.command, language="bash", wrap_lines=True)
-
-
-def _history_csv(run: Run) -> str:
-    buffer = io.StringIO()
-    pd.DataFrame(run.history).to_csv(buffer, index=False)
-    return buffer.getvalue()

@@ -7,6 +7,7 @@ import streamlit as st
 from mnist_core import run_charts
 from mnist_core.registry import Run
 from mnist_core.ui import engine
+from mnist_core.ui.downloads import download_buttons
 from mnist_core.ui.job_panel import STATE_ICONS, current_run_key
 
 RUNS_LISTED = 12
@@ -36,6 +37,7 @@ def run_list(workspace: str) -> None:
             st.caption(f"{run.run_id} · workspace {run.workspace} · "
                        + (f"{run.seconds:.0f} s" if run.seconds else run.state))
             st.code(run.command, language="bash", wrap_lines=True)
+            download_buttons(run, "sidebar")
             open_column, delete_column = st.columns(2)
             if run.model in MODEL_PAGES and open_column.button("Open", key=f"open_{run.run_id}"):
                 st.session_state[current_run_key(run.model)] = run.run_id

@@ -36,13 +36,17 @@ def sweep_form() -> sweep_spec.SweepSpec | None:
                                 disabled=quick)
     train_size = right.radio("Training images", list(TRAIN_SIZES), index=1 if quick else 2,
                              horizontal=True, key="sweep_train_size", disabled=quick)
+    learning_rate = left.number_input("SGD learning rate", 1e-4, 1.0, 0.1, format="%.4f",
+                                      key="sweep_lr")
+    batch_size = left.number_input("Batch size", 8, 4096, 128, key="sweep_batch")
     try:
         units = tuple(int(part) for part in hidden.replace(" ", "").split(","))
         spec = sweep_spec.SweepSpec(
             hidden_units=units,
             factors=sweep_spec.parse_factors(f"{spacing}:{low!r}:{high!r}:{int(count)}"),
             replicates=int(replicates), epochs=10 if quick else int(epochs),
-            train_size=10_000 if quick else TRAIN_SIZES[train_size])
+            train_size=10_000 if quick else TRAIN_SIZES[train_size],
+            learning_rate=float(learning_rate), batch_size=int(batch_size))
         return sweep_spec.validate(spec)
     except ValueError as error:
         st.error(f"This sweep can't run: {error}", icon=":material/block:")
