@@ -1,4 +1,4 @@
-"""AppTest fixtures: every test starts with empty Streamlit caches."""
+"""AppTest fixtures: every test starts with empty Streamlit caches and ends with no workers."""
 
 import pytest
 import streamlit as st
@@ -10,5 +10,8 @@ def empty_streamlit_caches():
     st.cache_data.clear()
     st.cache_resource.clear()
     yield
+    from mnist_core.ui import engine
+
+    engine.worker_pool().shutdown()  # worker processes a test started must not outlive it
     st.cache_data.clear()
     st.cache_resource.clear()

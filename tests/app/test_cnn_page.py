@@ -12,12 +12,7 @@ PAGE = page_path("3_CNN.py")
 
 @pytest.fixture
 def cnn_page():
-    app = AppTest.from_file(PAGE, default_timeout=60)
-    app.run()
-    yield app
-    from mnist_core.ui import engine
-
-    engine.worker_pool().shutdown()
+    return AppTest.from_file(PAGE, default_timeout=60).run()
 
 
 def test_assignment_model_1_shows_its_hand_computed_parameters(cnn_page):

@@ -70,12 +70,7 @@ def two_models(trained_home, lab_home):
 
 @pytest.fixture
 def draw_page():
-    app = AppTest.from_file(PAGE, default_timeout=60)
-    app.run()
-    yield app
-    from mnist_core.ui import engine
-
-    engine.worker_pool().shutdown()
+    return AppTest.from_file(PAGE, default_timeout=60).run()
 
 
 def test_without_a_model_the_page_offers_the_fast_cnn(draw_page):

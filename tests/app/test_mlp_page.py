@@ -11,17 +11,14 @@ PAGE = page_path("2_MLP.py")
 
 @pytest.fixture
 def mlp_page():
-    """The MLP page at a tiny setting, and the worker pool shut down afterwards."""
+    """The MLP page at a tiny setting (1 epoch, 1,000 images), in the workspace alice."""
     app = AppTest.from_file(PAGE, default_timeout=60)
     app.query_params["workspace"] = "alice"
     app.run()
     app.slider(key="mlp_epochs").set_value(1)
     app.radio(key="mlp_train_size").set_value("1,000")
     app.run()
-    yield app
-    from mnist_core.ui import engine
-
-    engine.worker_pool().shutdown()
+    return app
 
 
 def test_default_network_shows_its_parameter_arithmetic():

@@ -12,12 +12,7 @@ PAGE = page_path("5_Regularization_sweep.py")
 
 @pytest.fixture
 def sweep_page():
-    app = AppTest.from_file(PAGE, default_timeout=60)
-    app.run()
-    yield app
-    from mnist_core.ui import engine
-
-    engine.worker_pool().shutdown()
+    return AppTest.from_file(PAGE, default_timeout=60).run()
 
 
 def start_button(app: AppTest):
