@@ -45,6 +45,7 @@ def time_estimate(run_config: config.RunConfig) -> str:
                                 len(run.history)), run.seconds)
         for run in engine.registry().runs(states=("done",))
         if run.model == run_config.model.kind and run.seconds and run.history
+        and not run.problem  # a damaged row has no config to measure by
     ]
     seconds, basis = estimate.estimate_seconds(
         run_config.model, data.training_images(mnist, run_config.training.train_size),

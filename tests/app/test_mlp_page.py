@@ -1,5 +1,7 @@
 """AppTest of the MLP page: live arithmetic, one tiny run end to end, bad input, page switch."""
 
+import sqlite3
+
 import pytest
 from pages_helpers import page_path, page_text, train_button, wait_until_finished
 from streamlit.testing.v1 import AppTest
@@ -65,3 +67,17 @@ def test_tiny_run_trains_and_shows_results_and_survives_a_page_switch(mlp_page):
     assert "The first six test digits" in [header.value for header in app.subheader]
     assert "Confusion matrix" in [header.value for header in app.subheader]
     assert Registry().get(run_id).workspace == "alice"
+
+
+def test_a_damaged_run_row_is_reported_and_the_page_keeps_working():
+    registry = Registry()
+    run_id = registry.create(config={}, model="mlp", workspace="default", seed=0,
+                             command="python -m mnist_core train mlp", state="running")
+    with sqlite3.connect(registry.path) as connection:
+        connection.execute("UPDATE runs SET config = '{broken', state = 'done', seconds = 3, "
+                           "history = '[{\"epoch\": 1}]' WHERE run_id = ?", (run_id,))
+    app = AppTest.from_file(PAGE, default_timeout=60).run()
+    assert not app.exception
+    assert any("not valid JSON" in warning.value for warning in app.sidebar.warning)
+    hand_count = 784 * 64 + 64 + 64 * 64 + 64 + 64 * 10 + 10
+    assert f"{hand_count:,}" in page_text(app)
