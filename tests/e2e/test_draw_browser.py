@@ -28,7 +28,10 @@ def tall_loop() -> list[tuple[float, float]]:
 def draw(page, points: list[tuple[float, float]]) -> None:
     """One stroke with the mouse, through `points` in canvas pixels."""
     # Fabric.js stacks two canvases: the upper one takes the mouse, the lower one keeps ink.
-    box = page.locator("canvas.upper-canvas").bounding_box()
+    canvas = page.locator("canvas.upper-canvas")
+    # After Clear, the old canvas lingers beside its new-keyed successor until the rerun ends.
+    expect(canvas).to_have_count(1)
+    box = canvas.bounding_box()
     page.mouse.move(box["x"] + points[0][0], box["y"] + points[0][1])
     page.mouse.down()
     for x, y in points[1:]:
