@@ -9,7 +9,7 @@ import json
 import os
 import sys
 
-from mnist_core import cli_train, data, sweep_cli
+from mnist_core import cli_train, data, jobs, sweep_cli
 from mnist_core.registry import Registry, RunError
 
 
@@ -56,6 +56,9 @@ def main(argv: list[str] | None = None) -> int:
     except (ValueError, RunError) as error:  # UploadError is a ValueError
         print(f"python -m mnist_core: error: {error}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:  # the run or sweep is already recorded as cancelled
+        print("\npython -m mnist_core: stopped from the keyboard", file=sys.stderr)
+        return 130
 
 
 def _emit(result: dict, as_json: bool, text: str) -> None:
@@ -119,7 +122,12 @@ def _predict(arguments) -> int:
 
 def _delete(arguments) -> int:
     registry = Registry()
-    if registry.get(arguments.run_id).kind == "sweep":  # its networks go with it
+    registry.mark_interrupted(jobs.is_process_alive)  # a row whose process died is not active
+    run = registry.get(arguments.run_id)
+    if run.is_active:  # as on the pages: its worker would go on writing to a deleted run
+        raise RunError(f"run {run.run_id} is {run.state}: cancel it on its page (or press "
+                       "Ctrl-C in the terminal that trains it) before deleting it")
+    if run.kind == "sweep":  # its networks go with it
         registry.delete_sweep(arguments.run_id)
     else:
         registry.delete(arguments.run_id)

@@ -34,6 +34,10 @@ def execute(registry: Registry, run_id: str, mnist: data.Mnist, echo=None) -> Ru
                               registry_hooks(registry, run_id, echo), step_seconds)
         if result.status == "done":
             registry.save_model(run_id, model)
+    except KeyboardInterrupt:  # Ctrl-C in the CLI: the run ends cancelled, not "running"
+        registry.update(run_id, state="cancelled", finished_at=time.time(),
+                        error="stopped from the keyboard")
+        raise
     except Exception as error:  # a failed run must be recorded, never lost with its worker
         traceback.print_exc()  # the full story goes to the worker's log
         registry.update(run_id, state="failed", finished_at=time.time(),

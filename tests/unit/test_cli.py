@@ -2,14 +2,16 @@
 
 import json
 import math
+import os
 import shlex
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from dead_process import DEAD_PID
 
-from mnist_core import cli, config, reproduce
+from mnist_core import cli, config, reproduce, training
 from mnist_core.registry import Registry
 
 ROOT = Path(__file__).resolve().parents[2]  # `python -m mnist_core` runs from here
@@ -126,6 +128,35 @@ def test_a_failed_run_is_reported_not_a_crash(monkeypatch, capsys):
     output = capsys.readouterr().out
     assert status == 1
     assert "failed" in output and "disk full" in output
+
+
+def test_ctrl_c_records_the_run_as_cancelled(lab_home, monkeypatch, capsys):
+    def pressed_ctrl_c(*arguments, **keywords):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(training, "fit", pressed_ctrl_c)
+
+    status = cli.main(["train", "mlp", "--epochs", "1", "--train-size", "512"])
+
+    assert status == 130 and "stopped from the keyboard" in capsys.readouterr().err
+    [run] = Registry(lab_home).runs()
+    assert run.state == "cancelled" and run.finished_at is not None
+
+
+def test_delete_refuses_a_live_run_and_frees_a_dead_one(lab_home, capsys):
+    registry = Registry(lab_home)
+    rows = {state: registry.create(config=config.RunConfig().to_dict(), model="mlp",
+                                   workspace="lecture", seed=0, command="", state=state, pid=pid)
+            for state, pid in (("queued", None), ("running", os.getpid()))}
+    dead = registry.create(config=config.RunConfig().to_dict(), model="mlp", workspace="lecture",
+                           seed=0, command="", state="running", pid=DEAD_PID)
+
+    for run_id in rows.values():
+        assert cli.main(["delete", run_id]) == 2
+        assert "cancel it" in capsys.readouterr().err
+    assert cli.main(["delete", dead]) == 0  # its process is gone: interrupted, deletable
+
+    assert sorted(run.run_id for run in registry.runs()) == sorted(rows.values())
 
 
 @pytest.mark.parametrize("learning_rate, l2", [(0.1, 0.0), (0.0012345678, 1 / 3), (1e-7, 2e-5)])

@@ -6,13 +6,13 @@ import threading
 import time
 
 import pytest
+from dead_process import DEAD_PID
 
 from mnist_core import config, jobs, reproduce
 from mnist_core.registry import Registry
 
 SMALL = config.RunConfig(training=config.TrainConfig(epochs=1, train_size=512))
 WORKER_START_SECONDS = 120  # a fresh worker imports TensorFlow and loads MNIST
-FAKE_PID = 2**22 + 1  # above the largest pid_max Linux allows: never a live process
 
 
 @pytest.fixture
@@ -21,10 +21,10 @@ def registry(lab_home) -> Registry:
 
 
 def claim_and_finish(registry) -> str | None:
-    run = jobs.claim_next(registry, pid=FAKE_PID)
+    run = jobs.claim_next(registry, pid=DEAD_PID)
     if run is None:
         return None
-    assert run.state == "running" and run.pid == FAKE_PID and run.started_at is not None
+    assert run.state == "running" and run.pid == DEAD_PID and run.started_at is not None
     registry.update(run.run_id, state="done", finished_at=time.time())
     return run.workspace
 
@@ -71,9 +71,9 @@ def test_a_workspace_with_a_running_job_waits(registry):
     jobs.submit(registry, SMALL, "alice")
     bob = jobs.submit(registry, SMALL, "bob")
 
-    assert jobs.claim_next(registry, FAKE_PID).run_id == first
-    assert jobs.claim_next(registry, FAKE_PID).run_id == bob
-    assert jobs.claim_next(registry, FAKE_PID) is None  # both busy: nothing may start
+    assert jobs.claim_next(registry, DEAD_PID).run_id == first
+    assert jobs.claim_next(registry, DEAD_PID).run_id == bob
+    assert jobs.claim_next(registry, DEAD_PID) is None  # both busy: nothing may start
 
 
 def test_per_workspace_limit(registry):
@@ -128,7 +128,7 @@ def test_a_queued_run_is_cancelled_at_once(registry):
 
     assert registry.get(run_id).state == "cancelled"
     assert jobs.position(registry, run_id) is None
-    assert jobs.claim_next(registry, FAKE_PID) is None
+    assert jobs.claim_next(registry, DEAD_PID) is None
 
 
 def test_submit_validates_first(registry):
@@ -156,7 +156,7 @@ def test_check_workspace_rejects_bad_names(name):
 
 def test_process_liveness():
     assert jobs.is_process_alive(os.getpid())
-    assert not jobs.is_process_alive(FAKE_PID)
+    assert not jobs.is_process_alive(DEAD_PID)
     assert not jobs.is_process_alive(None)
 
 

@@ -7,12 +7,12 @@ import sqlite3
 
 import numpy as np
 import pytest
+from dead_process import DEAD_PID
 
 from mnist_core import data, jobs, sweep, sweep_recorder, sweep_stats
 from mnist_core.registry import Registry, RunError
 from mnist_core.sweep_spec import NetworkResult, SweepSpec, parse_factors, validate
 
-FAKE_PID = 2**22 + 1  # above the largest pid_max Linux allows: never a live process
 TINY = SweepSpec(hidden_units=(16,), factors=(1e-4, 1e-2), replicates=2, epochs=2,
                  train_size=300)
 
@@ -183,7 +183,7 @@ def test_resume_trains_only_the_missing_networks(registry):
 
 def test_a_killed_sweep_is_resumed_but_a_live_one_is_not_taken_over(registry):
     sweep_id = sweep.start(registry, TINY, "alice")
-    registry.update_sweep(sweep_id, pid=FAKE_PID)  # its process died without a word
+    registry.update_sweep(sweep_id, pid=DEAD_PID)  # its process died without a word
 
     assert sweep.run(registry, sweep_id, None, executor=InstantExecutor()).state == "done"
 
@@ -219,7 +219,7 @@ def test_a_diverged_network_is_stored_at_once_and_counted_once(registry, monkeyp
 
 def test_a_killed_worker_leaves_its_sweep_interrupted_and_resumable(registry):
     sweep_id = sweep.submit(registry, TINY, "alice")
-    jobs.claim_next(registry, FAKE_PID)
+    jobs.claim_next(registry, DEAD_PID)
     registry.update_sweep(sweep_id, training_now=[[1e-4, 0]], eta_seconds=12.0)
 
     assert registry.mark_interrupted(jobs.is_process_alive) == [sweep_id]
@@ -228,7 +228,7 @@ def test_a_killed_worker_leaves_its_sweep_interrupted_and_resumable(registry):
     assert stopped.state == "interrupted" and "stopped" in stopped.error
     assert (stopped.training_now, stopped.eta_seconds) == ([], None)  # nothing trains now
     sweep.resume(registry, sweep_id)
-    assert jobs.claim_next(registry, FAKE_PID).run_id == sweep_id
+    assert jobs.claim_next(registry, DEAD_PID).run_id == sweep_id
 
 
 def test_a_damaged_spec_fails_the_sweep_with_the_reason(registry, capsys):
@@ -330,9 +330,9 @@ def test_a_sweep_is_one_job_in_the_round_robin(registry):
 
     assert [jobs.position(registry, job) for job in (alice_sweep, bob_run, alice_run)] == [
         1, 2, 3]
-    assert jobs.claim_next(registry, FAKE_PID).run_id == alice_sweep
-    assert jobs.claim_next(registry, FAKE_PID).run_id == bob_run
-    assert jobs.claim_next(registry, FAKE_PID) is None  # alice's sweep holds her slot
+    assert jobs.claim_next(registry, DEAD_PID).run_id == alice_sweep
+    assert jobs.claim_next(registry, DEAD_PID).run_id == bob_run
+    assert jobs.claim_next(registry, DEAD_PID) is None  # alice's sweep holds her slot
     assert registry.get_sweep(alice_sweep).state == "running"
 
 
