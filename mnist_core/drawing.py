@@ -100,7 +100,10 @@ def to_ink(pixels: np.ndarray) -> tuple[np.ndarray, bool]:
         ink = pixels if pixels.ndim == 2 else np.asarray(
             Image.fromarray(pixels[..., :3]).convert("L"))
     background = float(np.median(border(ink)))
-    inverted = not transparent and background > 127
+    # The ink is whichever extreme lies farther from the paper: dark ink on paper that a dim
+    # photo shows grey is still dark on light. Percentiles, so a speck decides nothing.
+    darkest, brightest = np.percentile(ink, [0.5, 99.5])
+    inverted = not transparent and background - darkest > brightest - background
     if inverted:
         ink, background = 255 - ink, 255 - background
     peak = int(ink.max()) - background

@@ -90,7 +90,8 @@ def test_small_in_a_corner_and_large_in_the_middle_give_nearly_the_same_digit():
     assert np.corrcoef(large.digit.ravel(), small.digit.ravel())[0, 1] > 0.9
 
 
-@pytest.mark.parametrize("paper, ink_level", [(255, 0), (215, 40)])
+# (100, 15): a dim photo, where the paper comes out darker than mid-grey.
+@pytest.mark.parametrize("paper, ink_level", [(255, 0), (215, 40), (100, 15)])
 def test_dark_ink_on_light_paper_gives_the_same_digit_as_white_on_black(paper, ink_level):
     white_on_black = ink_image(280, nine(60, 30, 220))
     coverage = white_on_black / 255
@@ -103,6 +104,17 @@ def test_dark_ink_on_light_paper_gives_the_same_digit_as_white_on_black(paper, i
     assert scanned.inverted and not reference.inverted
     assert "inverted" in scanned.steps[1][0]
     assert np.abs(scanned.digit.astype(int) - reference.digit.astype(int)).max() <= 2
+
+
+def test_chalk_on_a_grey_board_is_not_inverted():
+    white_on_black = ink_image(280, nine(60, 30, 220))
+    board = np.rint(110 + white_on_black / 255 * (235 - 110)).astype(np.uint8)
+
+    chalk = drawing.prepare(board)
+
+    assert not chalk.inverted
+    reference = drawing.prepare(white_on_black)
+    assert np.abs(chalk.digit.astype(int) - reference.digit.astype(int)).max() <= 2
 
 
 def test_an_opaque_black_canvas_a_pil_image_and_an_array_agree():
