@@ -186,6 +186,9 @@ def worker_main(home: str, parent_pid: int, max_jobs: int = JOBS_PER_WORKER) -> 
     # (benchmarks/predict.py: MLP p95 5-7 ms during training without this, about 1 ms with).
     os.nice(10)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    # TensorFlow keeps its default threads (one per core) although two workers may share
+    # the cores. Fast CNN on 2 cores, s/epoch: alone 1.40 (one thread: 1.75); two at once
+    # 2.27 each (one thread each: 2.11-2.23). Sharing costs little; one thread costs a lot.
     from mnist_core import data, runner, sweep  # TensorFlow is imported here, once per worker
 
     registry = Registry(home)
