@@ -136,7 +136,8 @@ def outcomes(registry: Registry, sweep_id: str) -> list[sweep_stats.Outcome]:
         last = member.history[-1] if member.history else {}
         found.append(sweep_stats.Outcome(
             *key, member.state, member.val_accuracy, member.test_accuracy,
-            last.get("accuracy"), last.get("kernel_norm")))
+            # Sweeps stored before train_accuracy was measured have Keras' running mean only.
+            last.get("train_accuracy", last.get("accuracy")), last.get("kernel_norm")))
     return found
 
 

@@ -12,6 +12,9 @@ MAX_REPLICATES = 10
 DEFAULT_FACTORS_TEXT = "linspace:1e-6:1e-3:5"  # the assignment's np.linspace(1e-6, 1e-3, 5)
 # LeCun's MNIST page: Hinton's 784-500-300-10 with weight decay, as test accuracy (1.53% error).
 HINTON_ACCURACY = 0.9847
+# Training accuracy for the train-test gap is measured on this many training images with the
+# final weights: Keras' figure is a running mean over an epoch of changing weights.
+TRAIN_ACCURACY_IMAGES = 10_000
 
 
 def parse_factors(text: str) -> tuple[float, ...]:
@@ -156,7 +159,8 @@ class NetworkResult:
     """What one trained network reports, from any executor."""
 
     status: str  # "done", "diverged" or "cancelled"
-    history: list[dict]  # per epoch: loss, accuracy, val_loss, val_accuracy, kernel_norm
+    history: list[dict]  # per epoch: loss, accuracy, val_loss, val_accuracy, kernel_norm;
+    # the last epoch of a finished network also: train_accuracy with its final weights
     test_loss: float | None = None
     test_accuracy: float | None = None
     seconds: float = 0.0

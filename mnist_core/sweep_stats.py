@@ -22,7 +22,7 @@ class Outcome:
     status: str  # "done" or "diverged"
     val_accuracy: float | None = None
     test_accuracy: float | None = None
-    train_accuracy: float | None = None  # Keras' running mean over the last epoch
+    train_accuracy: float | None = None  # on training images, with the final weights
     kernel_norm: float | None = None  # √Σw² over the hidden kernels at the end
 
 

@@ -14,7 +14,7 @@ import tensorflow as tf
 
 from mnist_core import architecture, config, models, preprocess, training
 from mnist_core.data import Splits
-from mnist_core.sweep_spec import NetworkResult
+from mnist_core.sweep_spec import TRAIN_ACCURACY_IMAGES, NetworkResult
 from mnist_core.sweep_stack import StackedMlps
 
 # About this long per compiled call, so progress and cancel are looked at twice a second.
@@ -148,11 +148,14 @@ def train_stack(networks: list[Network], splits: Splits | Inputs,
             else:
                 diverged(index)
     test_loss, test_accuracy = stack.evaluate(*inputs.test)
+    _, train_accuracy = stack.evaluate(images[:TRAIN_ACCURACY_IMAGES],
+                                       labels[:TRAIN_ACCURACY_IMAGES])
     for index, result in enumerate(results):
         if result.status == "running":
             result.status, result.seconds = "done", (time.perf_counter() - started) / k
             result.test_loss = float(test_loss[index])
             result.test_accuracy = float(test_accuracy[index])
+            result.history[-1]["train_accuracy"] = float(train_accuracy[index])
             result.weights = [variable[index].numpy() for variable in stack.variables]
     return results
 

@@ -204,6 +204,11 @@ def sweep_result_panel(item: Sweep) -> None:
     norm_column.altair_chart(run_charts.per_factor(
         [{"factor": row.factor, "norm": row.kernel_norm_mean} for row in rows], "norm",
         "‖hidden kernels‖₂", log_x), width="stretch")
+    st.caption(
+        f"Left: accuracy on {sweep_spec.TRAIN_ACCURACY_IMAGES:,} training images, with "
+        "each network's final weights, minus its test accuracy. A network that memorises its "
+        "training images opens this gap; a larger λ narrows it. Right: the size of the hidden "
+        "weights, √Σw², which the penalty λ·Σw² pulls towards zero.")
     table = pd.DataFrame([row.__dict__ for row in outcome.factors])
     st.dataframe(table, hide_index=True, width="stretch")
     buffer = io.StringIO()

@@ -136,7 +136,8 @@ class InstantExecutor:
             events.on_progress({task: 0.5})
             accuracy = 0.9 + 0.01 * task.factor_index + 0.001 * task.replicate
             history = [{"epoch": 1, "loss": 0.3, "accuracy": accuracy + 0.05,
-                        "val_loss": 0.3, "val_accuracy": accuracy, "kernel_norm": 3.0}]
+                        "val_loss": 0.3, "val_accuracy": accuracy, "kernel_norm": 3.0,
+                        "train_accuracy": accuracy + 0.02}]
             events.on_finished(task, NetworkResult("done", history, 0.3, accuracy, 0.1))
         return True
 
@@ -163,6 +164,8 @@ def test_members_are_stored_apart_from_runs_with_their_config(registry):
     result = sweep.cli_result(registry, sweep_id)
     assert result["mean_accuracy"] == pytest.approx([0.9005, 0.9105])
     assert result["best_factor"] == 1e-2 and result["status"] == "done"
+    # The gap takes the final weights' training accuracy, not Keras' running mean (+0.05).
+    assert result["train_test_gap"] == pytest.approx([0.02, 0.02])
 
 
 def test_resume_trains_only_the_missing_networks(registry):

@@ -60,6 +60,12 @@ def test_one_network_matches_keras_step_for_step(tiny_splits):
         assert mine["loss"] == pytest.approx(theirs["loss"], rel=5e-5)
     assert ours.test_loss == pytest.approx(test_loss, rel=1e-5)
     assert ours.test_accuracy == pytest.approx(test_accuracy, abs=1e-6)
+    # The gap's training accuracy: the final weights on the training images, not the epoch's
+    # running mean (all 300 here, fewer than TRAIN_ACCURACY_IMAGES).
+    _, train_accuracy = model.evaluate(preprocess.scale(tiny_splits.x_train),
+                                       preprocess.one_hot(tiny_splits.y_train), verbose=0)
+    assert ours.history[-1]["train_accuracy"] == pytest.approx(train_accuracy, abs=1e-6)
+    assert ours.history[-1]["train_accuracy"] != ours.history[-1]["accuracy"]
 
 
 def test_starting_weights_are_build_mlps():
