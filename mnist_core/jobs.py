@@ -107,7 +107,7 @@ def claim_next(registry: Registry, pid: int) -> Run | None:
 
 def position(registry: Registry, run_id: str) -> int | None:
     """1 for the job that starts next; None when the run is not queued."""
-    with registry.transaction() as connection:
+    with registry.transaction(read_only=True) as connection:
         ids = [run.run_id for run in queue_order(*_queue_state(connection))]
     return ids.index(run_id) + 1 if run_id in ids else None
 

@@ -188,10 +188,11 @@ class Registry:
             connection.close()
 
     @contextlib.contextmanager
-    def transaction(self):
-        """An exclusive write transaction, for read-decide-write steps such as claiming a job."""
+    def transaction(self, read_only: bool = False):
+        """An exclusive write transaction, for read-decide-write steps such as claiming a job;
+        or, read_only, a consistent snapshot of several reads that never blocks a writer."""
         with self._connect() as connection:
-            connection.execute("BEGIN IMMEDIATE")
+            connection.execute("BEGIN" if read_only else "BEGIN IMMEDIATE")
             try:
                 yield connection
             except BaseException:
@@ -239,6 +240,8 @@ class Registry:
         return [Run.from_row(row) for row in rows]
 
     def update(self, run_id: str, **fields) -> None:
+        if not fields:
+            return
         for column in ("history", "versions", "config"):
             if column in fields:
                 fields[column] = json.dumps(fields[column])

@@ -121,6 +121,13 @@ def test_positions_count_from_one_in_round_robin_order(registry):
     assert [jobs.position(registry, run_id) for run_id in (b1, a2)] == [1, 2]
 
 
+def test_a_page_reads_its_position_while_a_worker_holds_the_write_lock(registry):
+    run_id = jobs.submit(registry, SMALL, "alice")
+
+    with registry.transaction():  # e.g. a worker claiming a job
+        assert jobs.position(registry, run_id) == 1
+
+
 def test_a_queued_run_is_cancelled_at_once(registry):
     run_id = jobs.submit(registry, SMALL, "alice")
 

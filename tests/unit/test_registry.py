@@ -44,6 +44,8 @@ def test_create_get_update(registry):
     assert run.state == "done" and not run.is_active
     assert run.history == [{"epoch": 1, "loss": 0.5}]
     assert run.test_accuracy == 0.9
+    registry.update(run_id)  # nothing to write: nothing happens
+    assert registry.get(run_id) == run
 
 
 def test_unknown_run_is_a_run_error(registry):
