@@ -27,7 +27,8 @@ def _conv_blocks(text: str) -> tuple[ConvBlock, ...]:
             f"--conv takes FILTERS:KERNEL per block, e.g. 32:5,64:3; got {text!r}") from None
 
 
-def _train_size(text: str) -> int | None:
+def train_size(text: str) -> int | None:
+    """--train-size: a number of images, or 'all' (None)."""
     if text == "all":
         return None
     try:
@@ -67,7 +68,7 @@ def _add_training_flags(parser) -> None:
     parser.add_argument("--batch-size", type=int, default=None)
     parser.add_argument("--epochs", type=int, default=None)
     parser.add_argument("--schedule", default=None)
-    parser.add_argument("--train-size", type=_train_size, default=None)
+    parser.add_argument("--train-size", type=train_size, default=None)
     parser.add_argument("--seed", type=int, default=None)
     parser.add_argument("--workspace", default=LECTURE_WORKSPACE)
     parser.add_argument("--json", action="store_true")

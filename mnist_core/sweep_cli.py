@@ -10,7 +10,7 @@ import sys
 import time
 
 from mnist_core import data, jobs, sweep
-from mnist_core.cli_train import number_list
+from mnist_core.cli_train import number_list, train_size
 from mnist_core.registry import LECTURE_WORKSPACE, Registry
 from mnist_core.sweep_spec import HINTON_ACCURACY, SweepSpec, parse_factors, validate
 
@@ -27,16 +27,6 @@ def _factors(text: str) -> tuple[float, ...]:
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
-def _train_size(text: str) -> int | str:
-    if text == "all":
-        return text
-    try:
-        return int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"--train-size takes a number or 'all', got {text!r}") from None
-
-
 def add_sweep_parser(subparsers) -> None:
     """Register `sweep` on the CLI's subparsers (whose parser_class it inherits)."""
     parser = subparsers.add_parser(
@@ -47,7 +37,7 @@ def add_sweep_parser(subparsers) -> None:
                              "(default linspace:1e-6:1e-3:5)")
     parser.add_argument("--replicates", type=int, default=None, help="default 3")
     parser.add_argument("--epochs", type=int, default=None, help="default 40")
-    parser.add_argument("--train-size", type=_train_size, default=None, help="default all")
+    parser.add_argument("--train-size", type=train_size, default=None, help="default all")
     parser.add_argument("--learning-rate", type=float, default=None, help="default 0.1")
     parser.add_argument("--batch-size", type=int, default=None, help="default 128")
     parser.add_argument("--seed", type=int, default=None,
@@ -63,8 +53,6 @@ def add_sweep_parser(subparsers) -> None:
 def spec_from_arguments(arguments) -> SweepSpec:
     given = {field: getattr(arguments, flag) for flag, field in SPEC_FLAGS.items()
              if getattr(arguments, flag) is not None}
-    if given.get("train_size") == "all":
-        given["train_size"] = None
     return validate(SweepSpec(**given, save_models=arguments.save_models))
 
 
