@@ -13,7 +13,7 @@ class LabPage:
     teaches: str
 
 
-# Adding a page: create pages/N_Title.py and add one line here (the menu and home list follow).
+# Adding a page: create pages/N_Title.py and add one line here.
 PAGES = (
     LabPage(
         "pages/1_Data_and_preprocessing.py",
