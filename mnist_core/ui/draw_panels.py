@@ -14,19 +14,17 @@ CANVAS_SIDE = 280
 
 
 def canvas_image():
-    """The drawing as an RGBA array (white ink on black), or None; with brush and clear."""
+    """The drawing as an RGBA array (white ink on black), or None; with a brush slider."""
     from streamlit_drawable_canvas import st_canvas  # a component: only inside a running app
 
-    st.session_state.setdefault("draw_canvas_number", 0)
     brush = st.slider("Brush width", 6, 40, 22, key="draw_brush",
                       help="MNIST strokes are about a tenth of the digit's height.")
+    # One key for good: the canvas's own bin clears it in place. A new key would mount a new
+    # canvas, and a stroke drawn while it mounts can be lost.
     result = st_canvas(stroke_width=brush, stroke_color="#FFFFFF", background_color="#000000",
                        height=CANVAS_SIDE, width=CANVAS_SIDE, drawing_mode="freedraw",
-                       return_image_data=True,
-                       key=f"draw_canvas_{st.session_state.draw_canvas_number}")
-    if st.button("Clear", icon=":material/delete:", key="draw_clear"):
-        st.session_state.draw_canvas_number += 1  # a new key is a new, empty canvas
-        st.rerun()
+                       return_image_data=True, key="draw_canvas")
+    st.caption("Undo, redo and clear (the bin) are in the canvas's toolbar, at its top right.")
     return result.image_data
 
 

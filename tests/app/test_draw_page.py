@@ -15,7 +15,7 @@ from mnist_core.cnn_config import CnnConfig, ConvBlock
 from mnist_core.registry import Registry
 
 PAGE = page_path("4_Draw_a_digit.py")
-CANVAS_KEY = "draw_canvas_0"  # pages/4_Draw_a_digit.py's canvas before any "Clear"
+CANVAS_KEY = "draw_canvas"  # mnist_core/ui/draw_panels.py's canvas
 CANVAS_SIDE = 280
 DRAWN_LABEL = 1
 # Two small networks that name a real MNIST digit with confidence after a second of training.

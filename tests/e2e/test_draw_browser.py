@@ -28,10 +28,7 @@ def tall_loop() -> list[tuple[float, float]]:
 def draw(page, points: list[tuple[float, float]]) -> None:
     """One stroke with the mouse, through `points` in canvas pixels."""
     # Fabric.js stacks two canvases: the upper one takes the mouse, the lower one keeps ink.
-    canvas = page.locator("canvas.upper-canvas")
-    # After Clear, the old canvas lingers beside its new-keyed successor until the rerun ends.
-    expect(canvas).to_have_count(1)
-    box = canvas.bounding_box()
+    box = page.locator("canvas.upper-canvas").bounding_box()
     page.mouse.move(box["x"] + points[0][0], box["y"] + points[0][1])
     page.mouse.down()
     for x, y in points[1:]:
@@ -56,7 +53,7 @@ def test_a_drawn_stroke_reads_as_1_and_a_loop_as_0(fast_cnn, open_app):
     expect(draw_page.get_by_test_id("stImageCaption").filter(has_text="centred by mass")) \
         .to_be_visible()
 
-    draw_page.get_by_role("button", name="Clear", exact=True).click()
+    draw_page.get_by_role("button", name="Reset canvas & history").click()  # the toolbar's bin
     expect(verdicts(draw_page)).to_have_count(0)
     expect(draw_page.get_by_text("Nothing to classify yet")).to_be_visible()
 
