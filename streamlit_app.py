@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from mnist_core import explore, ui
+from mnist_core import ui
+from mnist_core.data import explore
 
 st.set_page_config(page_title="MNIST Lab", page_icon=":material/draw:")
 ui.sidebar()

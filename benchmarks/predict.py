@@ -1,6 +1,6 @@
 """One drawing's prediction: our path (pipeline + predict_on_batch) against model.predict.
 
-Times a 280×280 RGBA canvas drawing through drawing.prepare and one model, for the default MLP
+Times a 280×280 RGBA canvas drawing through pipeline.prepare and one model, for the default MLP
 and a small CNN (untrained weights: the time does not depend on them), first idle, then while
 a training job runs in a worker process; and one drawing through all the models a full
 inference.ModelCache holds.
@@ -26,8 +26,12 @@ os.environ.setdefault("MNIST_LAB_OFFLINE", "1")
 import numpy as np
 from PIL import Image, ImageDraw
 
-from mnist_core import config, drawing, inference, jobs, preprocess
-from mnist_core.registry import Registry
+from mnist_core import jobs
+from mnist_core.data import preprocess
+from mnist_core.drawing import pipeline
+from mnist_core.evaluate import inference
+from mnist_core.models import config, mlp
+from mnist_core.store import Registry
 
 OUR_REPEATS = 300
 MODEL_PREDICT_REPEATS = 40
@@ -66,11 +70,10 @@ def small_cnn(filters: tuple[int, int] = (16, 32), dense_units: int = 128):
 
 def model_zoo() -> dict:
     """Eight models, as many as the cache keeps: MLPs of several sizes and two CNNs."""
-    from mnist_core import models
 
     shapes = {"mlp": (64, 64), "mlp-256-128": (256, 128), "mlp-512-256-128": (512, 256, 128),
               "mlp-32": (32,), "mlp-1024": (1024,), "mlp-128x3": (128, 128, 128)}
-    zoo = {name: models.build_mlp(config.MlpConfig(hidden_units=units))
+    zoo = {name: mlp.build(config.MlpConfig(hidden_units=units))
            for name, units in shapes.items()}
     zoo["cnn"] = small_cnn()
     zoo["cnn-32-64"] = small_cnn((32, 64), dense_units=256)
@@ -89,15 +92,15 @@ def milliseconds(call, repeats: int) -> np.ndarray:
 
 
 def ours(model, canvas):
-    return inference.predict(model, drawing.prepare(canvas).digit[np.newaxis])
+    return inference.predict(model, pipeline.prepare(canvas).digit[np.newaxis])
 
 
 def with_model_predict(model, canvas):
-    return model.predict(preprocess.scale(drawing.prepare(canvas).digit[np.newaxis]), verbose=0)
+    return model.predict(preprocess.scale(pipeline.prepare(canvas).digit[np.newaxis]), verbose=0)
 
 
 def all_models(cache, run_ids, canvas):
-    return inference.predict_each(cache, run_ids, drawing.prepare(canvas).digit)
+    return inference.predict_each(cache, run_ids, pipeline.prepare(canvas).digit)
 
 
 def p50_p95(timings: np.ndarray) -> tuple[float, float]:
@@ -105,7 +108,7 @@ def p50_p95(timings: np.ndarray) -> tuple[float, float]:
 
 
 def measure(label: str, cache, run_ids: dict, canvas, with_keras: bool) -> dict:
-    """p50 and p95 per model (and with model.predict when asked), and for all models."""
+    """p50 and p95 per model (and with model.predict when asked), and for all kinds."""
     figures = {}
     for name in ("mlp", "cnn"):
         model = cache.get(run_ids[name])

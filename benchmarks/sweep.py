@@ -18,6 +18,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from mnist_core.models import mlp
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("MNIST_LAB_OFFLINE", "1")
@@ -39,7 +41,7 @@ def naive_seconds_per_network(splits, spec, networks: int) -> tuple[float, float
     """The assignment's loop: build, compile, model.fit(batch 128, validation), evaluate."""
     import keras
 
-    from mnist_core import models, preprocess
+    from mnist_core.data import preprocess
 
     x_train, y_train = preprocess.scale(splits.x_train), preprocess.one_hot(splits.y_train)
     validation = (preprocess.scale(splits.x_val), preprocess.one_hot(splits.y_val))
@@ -47,7 +49,7 @@ def naive_seconds_per_network(splits, spec, networks: int) -> tuple[float, float
     seconds, cpu = [], time.process_time()
     for replicate in range(networks):
         started = time.perf_counter()
-        model = models.build_mlp(spec.member_config(spec.factors[replicate % 5], 0).model,
+        model = mlp.build(spec.member_config(spec.factors[replicate % 5], 0).model,
                                  seed=replicate)
         model.compile(optimizer=keras.optimizers.SGD(learning_rate=spec.learning_rate),
                       loss="categorical_crossentropy", metrics=["accuracy"])
@@ -65,9 +67,9 @@ class EpochClock:
     """An Executor around LocalExecutor that notes when each stack ends its epochs."""
 
     def __init__(self, mnist):
-        from mnist_core import sweep_executor
+        from mnist_core.sweep import executor
 
-        self.inner = sweep_executor.LocalExecutor(mnist)
+        self.inner = executor.LocalExecutor(mnist)
         self.second_epochs: list[float] = []  # seconds of each stack's second epoch
 
     def execute(self, spec, tasks, events):
@@ -89,7 +91,7 @@ def our_sweep(mnist, spec) -> tuple[float, float, float]:
     """Seconds of sweep.run (registry writes included), CPU seconds, and the seconds of the
     second epoch of all networks (steady state: compiled, data converted)."""
     from mnist_core import sweep
-    from mnist_core.registry import Registry
+    from mnist_core.store import Registry
 
     clock = EpochClock(mnist)
     with tempfile.TemporaryDirectory() as home:
@@ -113,14 +115,15 @@ def probe_stacks(splits, hidden_units, sizes=(1, 5, 15), steps=40) -> None:
     import numpy as np
     import tensorflow as tf
 
-    from mnist_core import sweep_stack, sweep_trainer
+    from mnist_core.sweep import trainer
+    from mnist_core.sweep.stack import StackedMlps
 
-    inputs = sweep_trainer.Inputs.from_splits(splits)
+    inputs = trainer.Inputs.from_splits(splits)
     steps_per_epoch = len(splits.y_train) / 128
     for jit_compile in (True, False):
         for size in sizes:
-            stack = sweep_stack.StackedMlps(hidden_units, size, jit_compile=jit_compile)
-            stack.load([sweep_trainer.initial_weights(hidden_units, seed) for seed in range(size)],
+            stack = StackedMlps(hidden_units, size, jit_compile=jit_compile)
+            stack.load([trainer.initial_weights(hidden_units, seed) for seed in range(size)],
                        [1e-4] * size)
             rng = np.random.default_rng(0)
             batches = rng.integers(0, len(splits.y_train), (steps, size, 128)).astype(np.int32)
@@ -165,7 +168,7 @@ def main() -> None:
         tf.config.threading.set_intra_op_parallelism_threads(arguments.intra_op_threads)
 
     from mnist_core import data
-    from mnist_core.sweep_spec import SweepSpec, tasks
+    from mnist_core.sweep.spec import SweepSpec, tasks
 
     mnist = data.load_mnist()
     if mnist.is_subset:

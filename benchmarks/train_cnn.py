@@ -20,7 +20,10 @@ os.environ.setdefault("MNIST_LAB_OFFLINE", "1")
 import keras
 from keras import layers
 
-from mnist_core import architecture, data, models, preprocess, presets, training
+from mnist_core import data
+from mnist_core.data import preprocess
+from mnist_core.models import cnn, kinds
+from mnist_core.training import loop
 
 TARGET = 0.99
 KERAS_EXAMPLE_MAX_EPOCHS = 15
@@ -65,20 +68,20 @@ def main() -> None:
     splits = data.split(mnist)
     x_train, y_train = preprocess.scale(splits.x_train), preprocess.one_hot(splits.y_train)
     x_test, y_test = preprocess.scale(splits.x_test), preprocess.one_hot(splits.y_test)
-    fast = presets.FAST
+    fast = cnn.FAST
 
     ours = TestClock(x_test, y_test)
-    model = models.build(fast.model, seed=0)
-    step = training.seconds_per_step_estimate(architecture.multiply_adds(fast.model),
+    model = kinds.build(fast.model, seed=0)
+    step = loop.seconds_per_step_estimate(kinds.multiply_adds(fast.model),
                                               fast.training.batch_size)
-    training.fit(model, splits, fast.training, seconds_per_step=step, extra_callbacks=(ours,))
+    loop.fit(model, splits, fast.training, seconds_per_step=step, extra_callbacks=(ours,))
     print(f"fast preset, our engine: s/epoch {[round(s, 1) for s in ours.epoch_seconds]}, "
           f"test accuracy {[round(a, 4) for a in ours.accuracies]}")
 
     # Like our engine, plain fit scores the validation split every epoch: same work.
     plain = TestClock(x_test, y_test)
-    model = models.build(fast.model, seed=0)
-    model.compile(optimizer=keras.optimizers.Adam(training.learning_rate(
+    model = kinds.build(fast.model, seed=0)
+    model.compile(optimizer=keras.optimizers.Adam(loop.learning_rate(
         fast.training, len(x_train) // fast.training.batch_size * fast.training.epochs)),
         loss="categorical_crossentropy", metrics=["accuracy"])
     model.fit(x_train, y_train, batch_size=fast.training.batch_size,
@@ -94,7 +97,7 @@ def main() -> None:
     print(f"keras example: s/epoch {[round(s, 1) for s in theirs.epoch_seconds]}, "
           f"test accuracy {[round(a, 4) for a in theirs.accuracies]}")
 
-    flops = 2 * 3 * architecture.multiply_adds(fast.model) * len(x_train)
+    flops = 2 * 3 * kinds.multiply_adds(fast.model) * len(x_train)
     floor = flops / MACHINE_FLOPS
     ours_per_epoch = statistics.median(ours.epoch_seconds)
     their_time = theirs.reached_after or sum(theirs.epoch_seconds)

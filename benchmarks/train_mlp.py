@@ -12,6 +12,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from mnist_core.models import mlp
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("MNIST_LAB_OFFLINE", "1")
@@ -31,8 +33,9 @@ def rss_mb() -> float:
 
 def server_memory_growth() -> float:
     """The server's own RSS growth while 30 small jobs go through worker processes."""
-    from mnist_core import config, jobs
-    from mnist_core.registry import Registry
+    from mnist_core import jobs
+    from mnist_core.models import config
+    from mnist_core.store import Registry
 
     with tempfile.TemporaryDirectory() as home:
         registry = Registry(home)
@@ -84,7 +87,10 @@ def main() -> None:
 
     import keras
 
-    from mnist_core import config, data, models, preprocess, training
+    from mnist_core import data
+    from mnist_core.data import preprocess
+    from mnist_core.models import config
+    from mnist_core.training import loop
 
     mnist = data.load_mnist()
     if mnist.is_subset:
@@ -93,7 +99,7 @@ def main() -> None:
     run = config.RunConfig(training=config.TrainConfig(epochs=EPOCHS))
 
     def plain_fit(callback):
-        model = models.build_mlp(run.model, seed=0)
+        model = mlp.build(run.model, seed=0)
         model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1),
                       loss="categorical_crossentropy", metrics=["accuracy"])
         model.fit(preprocess.scale(splits.x_train), preprocess.one_hot(splits.y_train),
@@ -103,13 +109,13 @@ def main() -> None:
 
     def engine(hooks):
         def train(callback):
-            model = models.build_mlp(run.model, seed=0)
-            training.fit(model, splits, run.training, hooks, extra_callbacks=(callback,))
+            model = mlp.build(run.model, seed=0)
+            loop.fit(model, splits, run.training, hooks, extra_callbacks=(callback,))
         return train
 
     with tempfile.TemporaryDirectory() as home:
-        from mnist_core import runner
-        from mnist_core.registry import Registry
+        from mnist_core.store import Registry
+        from mnist_core.training import runner
 
         registry = Registry(home)
         run_id = registry.create(config=run.to_dict(), model="mlp", workspace="bench", seed=0,

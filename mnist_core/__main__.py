@@ -2,6 +2,6 @@
 
 import sys
 
-from mnist_core import cli
+from mnist_core.cli import main
 
-sys.exit(cli.main())
+sys.exit(main())

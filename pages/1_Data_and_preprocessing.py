@@ -4,7 +4,9 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from mnist_core import charts, explore, preprocess, ui
+from mnist_core import ui
+from mnist_core.charts import data_charts
+from mnist_core.data import explore, preprocess
 
 DIGITS_SHOWN = 14
 DISPLAY_ZOOM = 4  # 28 px digits drawn 112 px wide, pixels kept sharp
@@ -67,13 +69,13 @@ controls.markdown(
     f"every value by {raw['max']}: the brightest pixel, {raw_digit.max()}, becomes "
     f"{preprocess.scale(raw_digit).max():.4f}. The numbers change, the picture does not."
 )
-heatmap.altair_chart(charts.digit_heatmap(digit_image), width="content")
+heatmap.altair_chart(data_charts.digit_heatmap(digit_image), width="content")
 heatmap.caption("Blank cells are 0." if shown == "before scaling" else
                 "Blank cells are 0; the leading zero is left out, so .992 means 0.992.")
 
 st.header("How many of each digit")
 counts = np.bincount(mnist.y_train, minlength=10)
-st.altair_chart(charts.class_distribution(mnist.y_train, mnist.y_test), width="stretch")
+st.altair_chart(data_charts.class_distribution(mnist.y_train, mnist.y_test), width="stretch")
 st.write(
     f"The most common training digit is {counts.argmax()} ({counts.max():,} images), the rarest "
     f"{counts.argmin()} ({counts.min():,}). Always guessing the most common digit would be right "
@@ -102,7 +104,7 @@ st.markdown(
 )
 units = (f"grey level ({raw['dtype']})", f"value ({scaled['dtype']})")
 for column, stage, unit in zip(st.columns(2), ("before", "after"), units, strict=True):
-    column.altair_chart(charts.pixel_histogram(*comparison[stage]["histogram"], unit),
+    column.altair_chart(data_charts.pixel_histogram(*comparison[stage]["histogram"], unit),
                         width="stretch")
 st.caption(
     "Same bars, new axis: scaling moves no pixel to another bin. "
@@ -126,7 +128,7 @@ st.code(f"y_train = keras.utils.to_categorical(y_train, {preprocess.NUM_CLASSES}
         language="python")
 vectors = preprocess.one_hot(labels[indices])
 grid, explanation = st.columns(2)
-grid.altair_chart(charts.one_hot_grid(vectors, names), width="content")
+grid.altair_chart(data_charts.one_hot_grid(vectors, names), width="content")
 explanation.write(
     f"The network ends in {preprocess.NUM_CLASSES} softmax outputs, one per digit, positive and "
     "adding up to 1: a probability for each class. One-hot turns the label into the same kind "

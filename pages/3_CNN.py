@@ -1,10 +1,8 @@
 """CNN: the assignment's two convolutional nets and a fast one; what they learn, and why."""
 
-import dataclasses
-
 import streamlit as st
 
-from mnist_core import presets, ui
+from mnist_core import ui
 
 st.set_page_config(page_title="CNN · MNIST Lab", page_icon=":material/filter_center_focus:",
                    layout="wide")
@@ -32,13 +30,7 @@ with summary_column:
 with settings_column:
     if buildable:
         st.markdown(f"Estimated training time: {ui.time_estimate(run_config)}.")
-        if choice in presets.ASSIGNMENT_EPOCHS:
-            full = presets.ASSIGNMENT_EPOCHS[choice]
-            full_run = dataclasses.replace(
-                run_config, training=dataclasses.replace(run_config.training, epochs=full))
-            st.markdown(f"The assignment trained this model for {full} epochs, which would "
-                        f"take {ui.time_estimate(full_run)}: that is why the default here "
-                        "is fewer.")
+        ui.assignment_length_note(choice, run_config)
     ui.train_button(run_config, workspace, enabled=buildable)
 
 st.divider()

@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from mnist_core import drawing, ui
+from mnist_core import ui
+from mnist_core.drawing import pipeline
 
 st.set_page_config(page_title="Draw a digit · MNIST Lab", page_icon=":material/draw:",
                    layout="wide")
@@ -20,16 +21,16 @@ with draw_column:
     source = st.segmented_control("Input", ["Draw", "Upload"], default="Draw",
                                   key="draw_source") or "Draw"
     image = ui.canvas_image() if source == "Draw" else ui.uploaded_image()
-pipeline = drawing.prepare(image)
+prepared = pipeline.prepare(image)
 with pipeline_column:
     st.subheader("What the network sees")
     if image is None and source == "Upload":
         st.info("Nothing to classify yet: upload a photo or scan of one digit.",
                 icon=":material/upload:")
-    elif pipeline.is_empty:
-        st.info(f"Nothing to classify yet: {pipeline.reason}.", icon=":material/gesture:")
+    elif prepared.is_empty:
+        st.info(f"Nothing to classify yet: {prepared.reason}.", icon=":material/gesture:")
     else:
-        ui.pipeline_view(pipeline)
+        ui.pipeline_view(prepared)
 
 st.subheader("Every model's answer")
 answers = []
@@ -37,10 +38,10 @@ if not ui.finished_models(workspace):
     ui.offer_training(workspace)
     if "cnn_run_id" in st.session_state:
         ui.job_panel("cnn")
-elif not pipeline.is_empty:
-    answers = ui.predictions_panel(pipeline.digit, workspace)
+elif not prepared.is_empty:
+    answers = ui.predictions_panel(prepared.digit, workspace)
     if answers:
         top = int(answers[0].probabilities.argmax())
         st.markdown(f"Real MNIST digits of the first model's answer, **{top}**, for comparison:")
         ui.same_class_examples(top)
-ui.personal_set_panel(None if pipeline.is_empty else pipeline.digit, answers)
+ui.personal_set_panel(None if prepared.is_empty else prepared.digit, answers)

@@ -2,7 +2,7 @@
 
 from mnist_core.ui.architecture_panel import architecture_panel, time_estimate
 from mnist_core.ui.cnn_panels import conv_vs_dense_panel, learned_panel
-from mnist_core.ui.cnn_settings import cnn_settings
+from mnist_core.ui.cnn_settings import assignment_length_note, cnn_settings
 from mnist_core.ui.contents import PAGES, LabPage
 from mnist_core.ui.draw_panels import (
     canvas_image,
@@ -16,6 +16,9 @@ from mnist_core.ui.draw_panels import (
 )
 from mnist_core.ui.job_panel import job_panel, train_button
 from mnist_core.ui.loaders import class_means, mnist, scaling_comparison
+from mnist_core.ui.mlp_settings import DEFAULTS as MLP_DEFAULTS
+from mnist_core.ui.mlp_settings import default_shape as mlp_default_shape
+from mnist_core.ui.mlp_settings import mlp_settings
 from mnist_core.ui.results_panel import results_panel
 from mnist_core.ui.run_list import compare_panel
 from mnist_core.ui.sidebar import sidebar
@@ -29,7 +32,8 @@ from mnist_core.ui.sweep_panels import (
 )
 
 __all__ = [
-    "PAGES", "LabPage", "architecture_panel", "class_means", "cnn_settings", "compare_panel",
+    "MLP_DEFAULTS", "PAGES", "LabPage", "architecture_panel", "assignment_length_note",
+    "mlp_default_shape", "mlp_settings", "class_means", "cnn_settings", "compare_panel",
     "conv_vs_dense_panel", "job_panel", "learned_panel", "mnist", "results_panel",
     "scaling_comparison", "sidebar", "time_estimate", "train_button", "canvas_image",
     "finished_models", "offer_training", "personal_set_panel", "pipeline_view",

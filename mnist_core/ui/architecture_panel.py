@@ -3,18 +3,20 @@
 import pandas as pd
 import streamlit as st
 
-from mnist_core import architecture, config, data, diagram, estimate
+from mnist_core import data
+from mnist_core.models import config, diagram, kinds
+from mnist_core.training import estimate
 from mnist_core.ui import engine, loaders
 
 
 def architecture_panel(model_config) -> bool:
     """Show what the config builds, computed from the config alone. False if it is invalid."""
     try:
-        config.validate_model(model_config)
+        kinds.validate_model(model_config)
     except ValueError as error:
         st.error(f"This network can't be built: {error}", icon=":material/block:")
         return False
-    rows = architecture.layers(model_config)
+    rows = kinds.layers(model_config)
     st.dataframe(
         pd.DataFrame({
             "layer": [row.name for row in rows],
@@ -24,14 +26,12 @@ def architecture_panel(model_config) -> bool:
         hide_index=True, width="stretch",
     )
     counted = [row for row in rows if row.parameters]
-    total = architecture.parameter_count(model_config)
+    total = kinds.parameter_count(model_config)
     st.markdown(
         "**Parameters:** " + " + ".join(f"{row.parameters:,}" for row in counted)
         + f" = **{total:,}**. A Dense layer with $n_{{in}}$ inputs and $n_{{out}}$ units has "
         "$n_{in}\\cdot n_{out}$ weights (one per connection) and $n_{out}$ biases."
-        + (" A Conv2D layer has one $k\\times k$ kernel per input channel for each of its "
-           "filters, plus one bias per filter: $k\\cdot k\\cdot c_{in}\\cdot f + f$, "
-           "however large the image." if model_config.kind == "cnn" else ""))
+        + (f" {note}" if (note := kinds.of(model_config).architecture_note) else ""))
     st.graphviz_chart(diagram.dot(model_config), width="stretch")
     return True
 

@@ -2,8 +2,10 @@
 
 import streamlit as st
 
-from mnist_core import conv_insight, run_charts
-from mnist_core.registry import Run, RunError
+from mnist_core.charts import run_charts
+from mnist_core.evaluate import conv_insight
+from mnist_core.models import mlp
+from mnist_core.store import Run, RunError
 from mnist_core.ui import engine, images, loaders
 
 SHIFT_TEST_IMAGES = 1000
@@ -56,18 +58,20 @@ def conv_vs_dense_panel(run: Run, workspace: str) -> None:
     """Parameters, accuracy and robustness to shifts: this CNN beside the best MLP run."""
     st.subheader("Conv vs dense, measured")
     mlp_runs = [other for other in engine.registry().runs(workspace=workspace, states=("done",))
-                if other.model == "mlp" and other.val_accuracy is not None]
+                if other.model == mlp.KIND.name and other.val_accuracy is not None]
     if not mlp_runs:
         st.info("Train an MLP on the MLP page to compare it with this CNN here.")
         return
-    mlp = max(mlp_runs, key=lambda other: other.val_accuracy)  # chosen on validation
+    best_mlp = max(mlp_runs, key=lambda other: other.val_accuracy)  # chosen on validation
     left, right = st.columns(2)
-    for column, label, other in ((left, "This CNN", run), (right, "Best MLP (validation)", mlp)):
+    for column, label, other in ((left, "This CNN", run),
+                                 (right, "Best MLP (validation)", best_mlp)):
         column.metric(f"{label}: test accuracy", f"{other.test_accuracy:.2%}")
         column.metric(f"{label}: parameters", f"{other.params:,}")
     try:
-        curves = _shift_curves(run.run_id, mlp.run_id, (engine.model_version(run.run_id),
-                                                        engine.model_version(mlp.run_id)))
+        curves = _shift_curves(run.run_id, best_mlp.run_id,
+                               (engine.model_version(run.run_id),
+                                engine.model_version(best_mlp.run_id)))
     except RunError as error:
         st.error(str(error))
         return
@@ -82,4 +86,4 @@ def conv_vs_dense_panel(run: Run, workspace: str) -> None:
         "then keeps the strongest answer in each 2×2 patch, which forgives small moves. A "
         "dense layer has one separate weight per pixel position: a digit moved by a few pixels "
         f"lands on weights that never saw it. Sharing is also why this CNN needs "
-        f"{run.params:,} parameters against the MLP's {mlp.params:,}.")
+        f"{run.params:,} parameters against the MLP's {best_mlp.params:,}.")

@@ -1,9 +1,12 @@
 """The CNN page's settings: a preset (the assignment's models or our fast one) or a custom net."""
 
+import dataclasses
+
 import streamlit as st
 
-from mnist_core import config, presets
-from mnist_core.cnn_config import CnnConfig, ConvBlock
+from mnist_core.models import cnn, config
+from mnist_core.models.cnn import CnnConfig, ConvBlock
+from mnist_core.ui.architecture_panel import time_estimate
 
 PRESET_LABELS = {
     "fast": "Fast (ours)",
@@ -11,7 +14,6 @@ PRESET_LABELS = {
     "assignment2": "Assignment model 2",
     "custom": "Custom",
 }
-TRAIN_SIZES = {"1,000": 1000, "10,000": 10_000, "all": None}
 LEARNING_RATES = (1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3)
 
 
@@ -22,17 +24,17 @@ def cnn_settings() -> tuple[str, config.RunConfig]:
     if choice == "custom":
         base, model = _custom_model()
     else:
-        base = presets.PRESETS[choice]
+        base = cnn.PRESETS[choice]
         model = base.model
     augment = st.toggle("Augment the training images (rotation ±10°, zoom ±10 %, shifts ±10 %)",
                         key="cnn_augment")
     columns = st.columns(3)
     epochs = columns[0].number_input("Epochs", 1, 100, base.training.epochs, key="cnn_epochs")
-    train_size = columns[1].radio("Training images", list(TRAIN_SIZES), index=2,
+    train_size = columns[1].radio("Training images", list(config.TRAIN_SIZES), index=2,
                                   key="cnn_train_size")
     seed = columns[2].number_input("Seed", 0, 2**31 - 1, 0, key="cnn_seed")
     training = config.TrainConfig(**{**base.training.__dict__, "epochs": int(epochs),
-                                     "train_size": TRAIN_SIZES[train_size],
+                                     "train_size": config.TRAIN_SIZES[train_size],
                                      "seed": int(seed)})
     return choice, config.RunConfig(model=CnnConfig(**{**model.__dict__, "augment": augment}),
                                     training=training)
@@ -74,3 +76,14 @@ def _custom_model() -> tuple[config.RunConfig, CnnConfig]:
         optimizer=optimizer, learning_rate=learning_rate, batch_size=batch_size, epochs=3,
         schedule=schedule))
     return base, model
+
+
+def assignment_length_note(choice: str, run_config: config.RunConfig) -> None:
+    """For the assignment's models: how long the assignment's own epoch count would take."""
+    if choice not in cnn.ASSIGNMENT_EPOCHS:
+        return
+    full = cnn.ASSIGNMENT_EPOCHS[choice]
+    full_run = dataclasses.replace(
+        run_config, training=dataclasses.replace(run_config.training, epochs=full))
+    st.markdown(f"The assignment trained this model for {full} epochs, which would take "
+                f"{time_estimate(full_run)}: that is why the default here is fewer.")

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from mnist_core.registry import Run
+from mnist_core.store import Run
 from mnist_core.ui import engine
 
 

@@ -3,7 +3,10 @@
 import numpy as np
 import streamlit as st
 
-from mnist_core import drawing, inference, personal_set, presets, run_charts, uploads
+from mnist_core.charts import run_charts
+from mnist_core.drawing import personal_set, pipeline, uploads
+from mnist_core.evaluate import inference
+from mnist_core.models import cnn
 from mnist_core.ui import engine, images, loaders
 from mnist_core.ui.job_panel import submit
 from mnist_core.ui.run_list import run_label
@@ -42,10 +45,10 @@ def uploaded_image():
         return None
 
 
-def pipeline_view(pipeline: drawing.Pipeline) -> None:
+def pipeline_view(prepared: pipeline.Pipeline) -> None:
     """Each step the drawing goes through on its way to the network's 28×28 input."""
-    st.image([images.square(_displayable(image)) for _, image in pipeline.steps], width=96,
-             caption=[title for title, _ in pipeline.steps])
+    st.image([images.square(_displayable(image)) for _, image in prepared.steps], width=96,
+             caption=[title for title, _ in prepared.steps])
     st.caption(
         "Why these steps: MNIST's digits were cropped, scaled to fit a 20×20 box with "
         "smoothing, and centred by their centre of mass in 28×28. Shrinking a thin, "
@@ -93,7 +96,7 @@ def offer_training(workspace: str) -> None:
     st.info("No trained model in this workspace yet. Train one on the MLP or CNN page, or "
             "start the fast CNN here: it trains in the background in about a minute.")
     if st.button("Train the fast CNN", type="primary", key="draw_train_fast"):
-        submit(presets.FAST, workspace)
+        submit(cnn.FAST, workspace)
 
 
 def personal_set_panel(digit: np.ndarray | None, answers: list) -> None:

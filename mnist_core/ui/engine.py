@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from mnist_core import inference, jobs, results
-from mnist_core.registry import Registry
+from mnist_core import jobs
+from mnist_core.evaluate import inference, results
+from mnist_core.store import Registry
 from mnist_core.ui import loaders
 
 RESULTS_KEPT = 8  # test-set answers of this many models stay in server memory

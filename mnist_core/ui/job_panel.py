@@ -5,8 +5,10 @@ import time
 
 import streamlit as st
 
-from mnist_core import config, jobs, run_charts
-from mnist_core.registry import Run, RunError
+from mnist_core import jobs
+from mnist_core.charts import run_charts
+from mnist_core.models import config
+from mnist_core.store import Run, RunError
 from mnist_core.ui import engine
 
 REFRESH_SECONDS = 1.0

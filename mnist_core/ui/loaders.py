@@ -3,7 +3,8 @@
 import numpy as np
 import streamlit as st
 
-from mnist_core import data, explore
+from mnist_core import data
+from mnist_core.data import explore
 
 
 @st.cache_resource(show_spinner="Loading MNIST…")

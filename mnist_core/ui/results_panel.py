@@ -3,8 +3,10 @@
 import numpy as np
 import streamlit as st
 
-from mnist_core import results, run_charts
-from mnist_core.registry import Run, RunError
+from mnist_core.charts import run_charts
+from mnist_core.evaluate import results
+from mnist_core.models import kinds
+from mnist_core.store import Run, RunError
 from mnist_core.ui import engine, images, loaders
 from mnist_core.ui.downloads import download_buttons
 
@@ -35,7 +37,7 @@ def results_panel(run: Run) -> None:
         f"true {outcome.labels[index]}, said {outcome.predicted[index]} "
         f"({outcome.probabilities[index].max():.0%})" for index in mistakes])
     _confusion(x_test, outcome, run.run_id)
-    if run.model == "mlp":
+    if kinds.get(run.model).shows_first_layer_weights:
         _first_layer(model)
     _downloads(run)
 

@@ -4,14 +4,14 @@ import time
 
 import streamlit as st
 
-from mnist_core import run_charts
-from mnist_core.registry import Run
+from mnist_core.charts import run_charts
+from mnist_core.models import kinds
+from mnist_core.store import Run
 from mnist_core.ui import engine
 from mnist_core.ui.downloads import download_buttons
 from mnist_core.ui.job_panel import STATE_ICONS, current_run_key
 
 RUNS_LISTED = 12
-MODEL_PAGES = {"mlp": "pages/2_MLP.py", "cnn": "pages/3_CNN.py"}
 
 
 def run_label(run: Run) -> str:
@@ -39,9 +39,10 @@ def run_list(workspace: str) -> None:
             st.code(run.command, language="bash", wrap_lines=True)
             download_buttons(run, "sidebar")
             open_column, delete_column = st.columns(2)
-            if run.model in MODEL_PAGES and open_column.button("Open", key=f"open_{run.run_id}"):
+            page = kinds.KINDS[run.model].page if run.model in kinds.KINDS else None
+            if page and open_column.button("Open", key=f"open_{run.run_id}"):
                 st.session_state[current_run_key(run.model)] = run.run_id
-                st.switch_page(MODEL_PAGES[run.model])
+                st.switch_page(page)
             if run.workspace == workspace and delete_column.button(
                     "Delete", key=f"delete_{run.run_id}", disabled=run.is_active,
                     help="Cancel a run before deleting it." if run.is_active else None):

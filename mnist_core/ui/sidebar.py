@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from mnist_core import data, explore
+from mnist_core import data
+from mnist_core.data import explore
 from mnist_core.ui import loaders
 from mnist_core.ui.run_list import run_list
 from mnist_core.ui.workspace import workspace_field

@@ -6,20 +6,21 @@ import time
 import pandas as pd
 import streamlit as st
 
-from mnist_core import run_charts, sweep, sweep_spec
-from mnist_core.registry import Sweep
-from mnist_core.sweep_spec import HINTON_ACCURACY
+from mnist_core import data, sweep
+from mnist_core.charts import run_charts
+from mnist_core.models import config
+from mnist_core.store import Sweep
+from mnist_core.sweep.spec import HINTON_ACCURACY, TRAIN_ACCURACY_IMAGES
 from mnist_core.ui import engine
 from mnist_core.ui.job_panel import STATE_ICONS
 
 SESSION_KEY = "sweep_id"
-TRAIN_SIZES = {"1,000": 1000, "10,000": 10_000, "all": None}
 # Measured here: the assignment's 40-epoch sweep took 323 s for 600 network-epochs on 55k
 # images (stacked trainer). Used until a sweep has finished on this machine.
 DEFAULT_NETWORK_EPOCH_SECONDS = 0.54
 
 
-def sweep_form() -> sweep_spec.SweepSpec | None:
+def sweep_form() -> sweep.SweepSpec | None:
     """The sweep's settings (the assignment's by default), or None with the reason shown."""
     quick = st.toggle("Quick sweep: 10,000 images and 10 epochs (a few minutes; labelled "
                       "as quick in its results)", key="sweep_quick")
@@ -34,20 +35,20 @@ def sweep_form() -> sweep_spec.SweepSpec | None:
     replicates = right.number_input("Replicates per factor", 1, 10, 3, key="sweep_replicates")
     epochs = right.number_input("Epochs", 1, 100, 10 if quick else 40, key="sweep_epochs",
                                 disabled=quick)
-    train_size = right.radio("Training images", list(TRAIN_SIZES), index=1 if quick else 2,
+    train_size = right.radio("Training images", list(config.TRAIN_SIZES), index=1 if quick else 2,
                              horizontal=True, key="sweep_train_size", disabled=quick)
     learning_rate = left.number_input("SGD learning rate", 1e-4, 1.0, 0.1, format="%.4f",
                                       key="sweep_lr")
     batch_size = left.number_input("Batch size", 8, 4096, 128, key="sweep_batch")
     try:
         units = tuple(int(part) for part in hidden.replace(" ", "").split(","))
-        spec = sweep_spec.SweepSpec(
+        spec = sweep.SweepSpec(
             hidden_units=units,
-            factors=sweep_spec.parse_factors(f"{spacing}:{low!r}:{high!r}:{int(count)}"),
+            factors=sweep.parse_factors(f"{spacing}:{low!r}:{high!r}:{int(count)}"),
             replicates=int(replicates), epochs=10 if quick else int(epochs),
-            train_size=10_000 if quick else TRAIN_SIZES[train_size],
+            train_size=10_000 if quick else config.TRAIN_SIZES[train_size],
             learning_rate=float(learning_rate), batch_size=int(batch_size))
-        return sweep_spec.validate(spec)
+        return sweep.validate(spec)
     except ValueError as error:
         st.error(f"This sweep can't run: {error}", icon=":material/block:")
         return None
@@ -58,24 +59,28 @@ def network_epoch_seconds() -> tuple[float, str]:
     measured = []
     for stored in engine.registry().sweeps():
         if stored.state == "done" and stored.seconds:
-            spec = sweep_spec.SweepSpec.from_dict(stored.spec)
-            images = (spec.train_size or 55_000) / 55_000
-            measured.append(stored.seconds / (stored.tasks_total * spec.epochs * images))
+            spec = sweep.SweepSpec.from_dict(stored.spec)
+            measured.append(stored.seconds / (stored.tasks_total * spec.epochs
+                                              * _share_of_full_set(spec)))
     if measured:
         return min(measured), f"measured on {len(measured)} finished sweep(s) here"
     return DEFAULT_NETWORK_EPOCH_SECONDS, "from benchmarks/sweep.py on this kind of machine"
 
 
-def sweep_estimate(spec: sweep_spec.SweepSpec) -> str:
+def sweep_estimate(spec: sweep.SweepSpec) -> str:
     networks = len(spec.factors) * spec.replicates
     per_epoch, basis = network_epoch_seconds()
-    images = (spec.train_size or 55_000) / 55_000
-    seconds = networks * spec.epochs * per_epoch * images
+    seconds = networks * spec.epochs * per_epoch * _share_of_full_set(spec)
     return (f"{networks} networks × {spec.epochs} epochs: about {seconds / 60:.0f} min "
             f"({basis}).")
 
 
-def sweep_submit_button(spec: sweep_spec.SweepSpec | None, workspace: str) -> None:
+def _share_of_full_set(spec: sweep.SweepSpec) -> float:
+    """The sweep's training images per network, as a share of the full set's."""
+    return (spec.train_size or data.FULL_TRAINING_IMAGES) / data.FULL_TRAINING_IMAGES
+
+
+def sweep_submit_button(spec: sweep.SweepSpec | None, workspace: str) -> None:
     active = _get(st.session_state.get(SESSION_KEY))
     if not st.button("Start the sweep", type="primary", disabled=spec is None,
                      icon=":material/play_arrow:"):
@@ -205,7 +210,7 @@ def sweep_result_panel(item: Sweep) -> None:
         [{"factor": row.factor, "norm": row.kernel_norm_mean} for row in rows], "norm",
         "‖hidden kernels‖₂", log_x), width="stretch")
     st.caption(
-        f"Left: accuracy on {sweep_spec.TRAIN_ACCURACY_IMAGES:,} training images, with "
+        f"Left: accuracy on {TRAIN_ACCURACY_IMAGES:,} training images, with "
         "each network's final weights, minus its test accuracy. A network that memorises its "
         "training images opens this gap, and weight decay is there to narrow it; after only a "
         "few epochs nothing has overfitted yet, so the gap stays small for every λ. Right: "

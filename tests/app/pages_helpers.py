@@ -5,7 +5,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from mnist_core.registry import Registry
+from mnist_core.store import Registry
 
 ROOT = Path(__file__).resolve().parents[2]
 RUN_TIMEOUT_SECONDS = 240

@@ -4,8 +4,10 @@ import pytest
 from pages_helpers import page_path, page_text, train_button, wait_until_finished
 from streamlit.testing.v1 import AppTest
 
-from mnist_core import config, data, reproduce, runner
-from mnist_core.registry import Registry
+from mnist_core import data
+from mnist_core.models import config, reproduce
+from mnist_core.store import Registry
+from mnist_core.training import runner
 
 PAGE = page_path("3_CNN.py")
 

@@ -10,9 +10,11 @@ from pages_helpers import page_path, page_text
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
-from mnist_core import config, data, reproduce, runner
-from mnist_core.cnn_config import CnnConfig, ConvBlock
-from mnist_core.registry import Registry
+from mnist_core import data
+from mnist_core.models import config, reproduce
+from mnist_core.models.cnn import CnnConfig, ConvBlock
+from mnist_core.store import Registry
+from mnist_core.training import runner
 
 PAGE = page_path("4_Draw_a_digit.py")
 CANVAS_KEY = "draw_canvas"  # mnist_core/ui/draw_panels.py's canvas

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from mnist_core import data, explore, ui
+from mnist_core import data, ui
+from mnist_core.data import explore
 
 ROOT = Path(__file__).resolve().parents[2]
 HOME = "streamlit_app.py"

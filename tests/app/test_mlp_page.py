@@ -6,7 +6,7 @@ import pytest
 from pages_helpers import page_path, page_text, train_button, wait_until_finished
 from streamlit.testing.v1 import AppTest
 
-from mnist_core.registry import Registry
+from mnist_core.store import Registry
 
 PAGE = page_path("2_MLP.py")
 

@@ -5,7 +5,7 @@ from pages_helpers import RUN_TIMEOUT_SECONDS, page_path, page_text
 from streamlit.testing.v1 import AppTest
 
 from mnist_core import data, sweep
-from mnist_core.registry import Registry
+from mnist_core.store import Registry
 
 PAGE = page_path("5_Regularization_sweep.py")
 

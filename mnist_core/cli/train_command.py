@@ -1,0 +1,97 @@
+"""`python -m mnist_core train KIND`: flags -> RunConfig -> a foreground run in the registry.
+
+Every registered model kind gets its own subcommand with the flags its module defines.
+"""
+
+import os
+import sys
+import time
+
+from mnist_core import data, jobs
+from mnist_core.models import config, kinds, reproduce
+from mnist_core.store import LECTURE_WORKSPACE, Registry
+
+
+def add_train_parser(commands, parser_class) -> None:
+    train = commands.add_parser("train", help="train a model in the foreground and store it")
+    by_kind = train.add_subparsers(dest="model", required=True, parser_class=parser_class)
+    for kind in kinds.KINDS.values():
+        parser = by_kind.add_parser(kind.name, help=kind.cli_help)
+        kind.add_cli_arguments(parser)
+        _add_training_flags(parser)
+
+
+def _add_training_flags(parser) -> None:
+    """Unset flags stay None, so a preset's own training settings apply."""
+    parser.add_argument("--optimizer", default=None)
+    parser.add_argument("--learning-rate", type=float, default=None)
+    parser.add_argument("--batch-size", type=int, default=None)
+    parser.add_argument("--epochs", type=int, default=None)
+    parser.add_argument("--schedule", default=None)
+    parser.add_argument("--train-size", type=reproduce.train_size, default=None)
+    parser.add_argument("--seed", type=int, default=None)
+    parser.add_argument("--workspace", default=LECTURE_WORKSPACE)
+    parser.add_argument("--json", action="store_true")
+
+
+def run_config_from(arguments) -> config.RunConfig:
+    """The validated RunConfig the flags describe."""
+    model, base_training = kinds.get(arguments.model).from_cli(arguments)
+    overrides = {field: getattr(arguments, field) for field in
+                 ("optimizer", "learning_rate", "batch_size", "epochs", "schedule", "seed")
+                 if getattr(arguments, field) is not None}
+    training = config.TrainConfig(**{**(base_training or config.TrainConfig()).__dict__,
+                                     **overrides, "train_size": arguments.train_size})
+    return config.validate(config.RunConfig(model=model, training=training))
+
+
+def train_command(arguments, emit) -> int:
+    run_config = run_config_from(arguments)
+    jobs.check_workspace(arguments.workspace)  # before TensorFlow: a typo fails at once
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    from mnist_core.training import runner  # imports TensorFlow
+
+    mnist = data.load_mnist()
+    registry = Registry()
+    run_id = registry.create(
+        config=run_config.to_dict(), model=run_config.model.kind, workspace=arguments.workspace,
+        seed=run_config.training.seed, command=reproduce.command_line(run_config),
+        state="running", pid=os.getpid(), params=kinds.parameter_count(run_config.model))
+    print(f"run {run_id} on {mnist.source}", file=sys.stderr)
+    run = runner.execute(registry, run_id, mnist, echo=_ProgressBar(run_config.training.epochs))
+    result = {
+        "run_id": run.run_id, "status": run.state, "test_accuracy": run.test_accuracy,
+        "test_loss": run.test_loss, "val_accuracy": run.val_accuracy, "params": run.params,
+        "seconds": run.seconds, "workspace": run.workspace, "error": run.error,
+    }
+    # A failed run has no accuracy and no duration: print a dash rather than crash on None.
+    text = (f"run {run.run_id}: {run.state}, test accuracy {or_dash(run.test_accuracy, '.4f')}, "
+            f"{or_dash(run.params, ',')} parameters, {or_dash(run.seconds, '.1f')} s")
+    emit(result, arguments.json, text if run.state == "done" else f"{text}\n{run.error}")
+    return 0 if run.state == "done" else 1
+
+
+def or_dash(value, spec: str) -> str:
+    return "-" if value is None else format(value, spec)
+
+
+class _ProgressBar:
+    """A one-line terminal progress bar on stderr, with epoch metrics as they come."""
+
+    def __init__(self, epochs: int):
+        self._epochs = epochs
+        self._started = time.monotonic()
+
+    def __call__(self, fraction, metrics):
+        if metrics:
+            sys.stderr.write(
+                f"\repoch {metrics['epoch']}/{self._epochs}  loss {metrics['loss']:.4f}  "
+                f"acc {metrics['accuracy']:.4f}  val_loss {metrics['val_loss']:.4f}  "
+                f"val_acc {metrics['val_accuracy']:.4f}{' ' * 10}\n")
+        else:
+            elapsed = time.monotonic() - self._started
+            eta = elapsed * (1 - fraction) / fraction if fraction > 0 else 0
+            filled = int(30 * fraction)
+            sys.stderr.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {fraction:4.0%} "
+                             f"eta {eta:4.0f} s")
+        sys.stderr.flush()

@@ -1,0 +1,62 @@
+"""The worker pool: fresh interpreters that train queued jobs, started lazily, replaced
+when they die or retire (`python -m mnist_core.worker`, see mnist_core.worker)."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from mnist_core.jobs.processes import is_process_alive
+from mnist_core.jobs.queue import submit
+from mnist_core.models import config
+from mnist_core.store import Registry
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+class WorkerPool:
+    """Worker processes that train queued runs. Started lazily, restarted when they die."""
+
+    def __init__(self, registry: Registry, size: int | None = None):
+        self.registry = registry
+        self.size = size or int(os.environ.get("MNIST_LAB_WORKERS", 0)) or min(
+            2, os.cpu_count() or 1)
+        self._workers: list[subprocess.Popen] = []
+        registry.mark_interrupted(is_process_alive)  # runs left over from a dead server
+
+    def ensure_running(self) -> None:
+        """Replace dead or retired workers; mark the runs they held as interrupted."""
+        alive = [worker for worker in self._workers if worker.poll() is None]
+        if len(alive) < len(self._workers):
+            self.registry.mark_interrupted(is_process_alive)
+        self._workers = alive
+        while len(self._workers) < self.size:
+            # A fresh interpreter, not multiprocessing: its spawn re-runs the parent's __main__,
+            # which under Streamlit (and AppTest) is the page script itself.
+            self._workers.append(subprocess.Popen(
+                [sys.executable, "-m", "mnist_core.worker", str(self.registry.home),
+                 str(os.getpid())], cwd=PROJECT_ROOT, env=_worker_environment()))
+
+    def submit(self, run_config: config.RunConfig, workspace: str) -> str:
+        run_id = submit(self.registry, run_config, workspace)
+        self.ensure_running()
+        return run_id
+
+    def shutdown(self) -> None:
+        for worker in self._workers:
+            worker.terminate()
+        for worker in self._workers:
+            try:
+                worker.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+                worker.wait()
+        self._workers = []
+        self.registry.mark_interrupted(is_process_alive)
+
+
+def _worker_environment() -> dict:
+    """This environment, with the project importable from the worker whatever its cwd, and
+    TensorFlow's start-up chatter kept out of the worker's log unless asked for."""
+    paths = [str(PROJECT_ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]
+    return {"TF_CPP_MIN_LOG_LEVEL": "2", **os.environ, "PYTHONPATH": os.pathsep.join(paths)}

@@ -1,0 +1,118 @@
+"""Sweep rows: a job row in `runs` (kind 'sweep') carries the lifecycle, `sweeps` the rest;
+each finished network is a run of kind 'sweep_member'."""
+
+import json
+import time
+
+from mnist_core.store.database import Database
+from mnist_core.store.records import FINAL_STATES, Run, RunError, Sweep
+from mnist_core.store.runs import LECTURE_WORKSPACE
+
+_SWEEP_QUERY = (
+    "SELECT s.sweep_id, r.workspace, r.state, s.spec, r.command, r.created_at, r.started_at,"
+    " r.finished_at, r.progress, r.seconds, r.error, r.pid, r.cancel_requested, s.tasks_total,"
+    " s.training_now, s.eta_seconds FROM sweeps s JOIN runs r ON r.run_id = s.sweep_id")
+_SWEEP_COLUMNS = ("tasks_total", "training_now", "eta_seconds")  # the rest live in runs
+
+
+class SweepRows:
+    """The Registry's sweep methods (see store.registry); they use its run methods."""
+
+    database: Database
+
+    def create_sweep(self, *, spec: dict, tasks_total: int, job_config: dict, workspace: str,
+                     seed: int, command: str, params: int, state: str = "queued",
+                     pid: int | None = None, connection=None) -> str:
+        """Insert a sweep (its job row and its sweeps row) at once; return its id."""
+        own = self.database.transaction() if connection is None else \
+            self.database.using(connection)
+        with own as connection:
+            sweep_id = self.create(config=job_config, model="mlp", workspace=workspace, seed=seed,
+                                   command=command, state=state, kind="sweep", params=params,
+                                   pid=pid, connection=connection)
+            connection.execute("INSERT INTO sweeps (sweep_id, spec, tasks_total) VALUES (?, ?, ?)",
+                               (sweep_id, json.dumps(spec), tasks_total))
+        return sweep_id
+
+    def get_sweep(self, sweep_id: str) -> Sweep:
+        with self.database.connect() as connection:
+            row = connection.execute(_SWEEP_QUERY + " WHERE s.sweep_id = ?", (sweep_id,)).fetchone()
+        if row is None:
+            raise RunError(f"no sweep {sweep_id!r}")
+        return Sweep.from_row(row)
+
+    def sweeps(self, workspace: str | None = None) -> list[Sweep]:
+        """Newest first. A workspace also sees the lecture workspace's sweeps."""
+        query, arguments = _SWEEP_QUERY, []
+        if workspace is not None:
+            query += " WHERE r.workspace IN (?, ?)"
+            arguments = [workspace, LECTURE_WORKSPACE]
+        with self.database.connect() as connection:
+            rows = connection.execute(query + " ORDER BY r.created_at DESC", arguments).fetchall()
+        return [Sweep.from_row(row) for row in rows]
+
+    def update_sweep(self, sweep_id: str, **fields) -> None:
+        """Columns of either table; each goes where it lives."""
+        own = {column: fields.pop(column) for column in _SWEEP_COLUMNS if column in fields}
+        if "training_now" in own:
+            own["training_now"] = json.dumps(own["training_now"])
+        if own:
+            assignments = ", ".join(f"{column} = ?" for column in own)
+            with self.database.connect() as connection:
+                connection.execute(f"UPDATE sweeps SET {assignments} WHERE sweep_id = ?",
+                                   [*own.values(), sweep_id])
+        self.update(sweep_id, **fields)
+
+    def claim_sweep(self, sweep_id: str, pid: int, is_alive) -> None:
+        """Mark the sweep running in process `pid`; RunError if another live process runs it."""
+        with self.database.transaction() as connection:
+            row = connection.execute("SELECT state, pid FROM runs WHERE run_id = ? AND kind = "
+                                     "'sweep'", (sweep_id,)).fetchone()
+            if row is None:
+                raise RunError(f"no sweep {sweep_id!r}")
+            if row["state"] == "running" and row["pid"] != pid and is_alive(row["pid"]):
+                raise RunError(f"sweep {sweep_id} is already running in process {row['pid']}")
+            connection.execute(
+                "UPDATE runs SET state = 'running', pid = ?, started_at = ?, finished_at = NULL,"
+                " error = NULL, cancel_requested = CASE WHEN state = 'running'"
+                " THEN cancel_requested ELSE 0 END WHERE run_id = ?",
+                (pid, time.time(), sweep_id))
+
+    def requeue_sweep(self, sweep_id: str, connection) -> None:
+        """A stopped sweep waits in the queue again (inside the caller's transaction)."""
+        changed = connection.execute(
+            "UPDATE runs SET state = 'queued', pid = NULL, finished_at = NULL, error = NULL,"
+            " cancel_requested = 0 WHERE run_id = ? AND kind = 'sweep' AND state IN"
+            f" ({','.join('?' * len(FINAL_STATES))})", (sweep_id, *FINAL_STATES)).rowcount
+        if not changed:
+            raise RunError(f"sweep {sweep_id!r} is unknown, queued or running: nothing to resume")
+
+    def add_sweep_member(self, sweep_id: str, *, config: dict, workspace: str, seed: int,
+                         command: str, params: int, state: str, **results) -> str:
+        """Store one finished network of a sweep, all its fields in one transaction."""
+        with self.database.transaction() as connection:
+            run_id = self.create(config=config, model="mlp", workspace=workspace, seed=seed,
+                                 command=command, state=state, kind="sweep_member",
+                                 sweep_id=sweep_id, params=params, connection=connection)
+            self.update(run_id, connection=connection, **results)
+        return run_id
+
+    def sweep_members(self, sweep_id: str) -> list[Run]:
+        """The sweep's stored networks, oldest first."""
+        with self.database.connect() as connection:
+            rows = connection.execute(
+                "SELECT * FROM runs WHERE kind = 'sweep_member' AND sweep_id = ?"
+                " ORDER BY created_at", (sweep_id,)).fetchall()
+        return [Run.from_row(row) for row in rows]
+
+    def delete_sweep(self, sweep_id: str) -> None:
+        """The sweep, its job row, its networks and their model files."""
+        self.get_sweep(sweep_id)  # raises RunError for an unknown id
+        members = [run.run_id for run in self.sweep_members(sweep_id)]
+        with self.database.transaction() as connection:
+            connection.execute("DELETE FROM runs WHERE sweep_id = ? AND kind = 'sweep_member'",
+                               (sweep_id,))
+            connection.execute("DELETE FROM sweeps WHERE sweep_id = ?", (sweep_id,))
+            connection.execute("DELETE FROM runs WHERE run_id = ?", (sweep_id,))
+        for run_id in members:
+            self.delete_model(run_id)

@@ -1,0 +1,96 @@
+"""Carry out one stored run: build, train with hooks that write to the registry, save."""
+
+import time
+
+from mnist_core import data
+from mnist_core.models import config, kinds
+from mnist_core.store import Registry, Run, RunError
+from mnist_core.training import loop
+from mnist_core.training.failures import recorded_failures
+from mnist_core.training.versions import library_versions
+
+# Registry writes and cancel checks are throttled: SQLite is fast, but not free per batch.
+PROGRESS_INTERVAL_SECONDS = 0.5
+CANCEL_INTERVAL_SECONDS = 0.25
+
+
+def execute(registry: Registry, run_id: str, mnist: data.Mnist, echo=None) -> Run:
+    """Train the run `run_id` (already marked running) to a final state, and return it.
+
+    `echo(fraction, metrics_or_None)` lets a terminal show progress too.
+    """
+    run = registry.get(run_id)
+
+    def finish(state, error):
+        registry.update(run_id, state=state, finished_at=time.time(), error=error)
+
+    with recorded_failures(finish) as outcome:
+        if run.problem:  # its stored config would read as {}: the defaults, not what was asked
+            raise RunError(run.problem)
+        run_config = config.validate(config.RunConfig.from_dict(run.config))
+        splits = data.split(mnist, run_config.training.train_size)
+        model = kinds.build(run_config.model, run_config.training.seed)
+        step_seconds = loop.seconds_per_step_estimate(
+            kinds.multiply_adds(run_config.model), run_config.training.batch_size)
+        result = loop.fit(model, splits, run_config.training,
+                          registry_hooks(registry, run_id, echo), step_seconds)
+        if result.status == "done":
+            registry.save_model(run_id, model)
+    if outcome.failed:
+        return registry.get(run_id)
+    history = result.history
+    # A stopped run keeps the progress its hooks last wrote, not the value read at the start.
+    reached = {"progress": 1.0} if result.status == "done" else {}
+    registry.update(
+        run_id,
+        state=result.status,
+        finished_at=time.time(),
+        **reached,
+        history=history,
+        params=model.count_params(),
+        test_loss=result.test_loss,
+        test_accuracy=result.test_accuracy,
+        val_accuracy=history[-1]["val_accuracy"] if history else None,
+        seconds=result.seconds,
+        versions=library_versions(),
+        error=_explain(result.status),
+    )
+    return registry.get(run_id)
+
+
+def _explain(status: str) -> str | None:
+    if status == "diverged":
+        return ("the loss blew up (NaN, infinite or above "
+                f"{loop.EXPLODED_LOSS:,.0f}), so training stopped: the learning rate is "
+                "probably too high for this network")
+    if status == "cancelled":
+        return "cancelled on request"
+    return None
+def registry_hooks(registry: Registry, run_id: str, echo) -> loop.Hooks:
+    """Hooks that write epochs and progress to the run's row and read its cancel flag."""
+    history: list[dict] = []
+    last_write = {"progress": 0.0, "cancel": 0.0}
+
+    def on_epoch_end(epoch, metrics):
+        history.append(metrics)
+        registry.update(run_id, history=history, val_accuracy=metrics["val_accuracy"])
+        if echo:
+            echo(None, metrics)
+
+    def on_progress(fraction):
+        now = time.monotonic()
+        if now - last_write["progress"] >= PROGRESS_INTERVAL_SECONDS:
+            last_write["progress"] = now
+            registry.update(run_id, progress=fraction)
+            if echo:
+                echo(fraction, None)
+
+    def should_cancel():
+        now = time.monotonic()
+        if now - last_write["cancel"] < CANCEL_INTERVAL_SECONDS:
+            return False
+        last_write["cancel"] = now
+        return registry.is_cancel_requested(run_id)
+
+    return loop.Hooks(on_epoch_end=on_epoch_end, on_progress=on_progress,
+                     should_cancel=should_cancel)

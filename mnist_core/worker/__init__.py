@@ -1,0 +1,1 @@
+"""The training worker process, started by jobs.WorkerPool."""
