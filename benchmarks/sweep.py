@@ -18,8 +18,6 @@ import tempfile
 import time
 from pathlib import Path
 
-from mnist_core.models import mlp
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("MNIST_LAB_OFFLINE", "1")
@@ -42,6 +40,7 @@ def naive_seconds_per_network(splits, spec, networks: int) -> tuple[float, float
     import keras
 
     from mnist_core.data import preprocess
+    from mnist_core.models import mlp
 
     x_train, y_train = preprocess.scale(splits.x_train), preprocess.one_hot(splits.y_train)
     validation = (preprocess.scale(splits.x_val), preprocess.one_hot(splits.y_val))

@@ -12,8 +12,6 @@ import tempfile
 import time
 from pathlib import Path
 
-from mnist_core.models import mlp
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("MNIST_LAB_OFFLINE", "1")
@@ -89,7 +87,7 @@ def main() -> None:
 
     from mnist_core import data
     from mnist_core.data import preprocess
-    from mnist_core.models import config
+    from mnist_core.models import config, mlp
     from mnist_core.training import loop
 
     mnist = data.load_mnist()
