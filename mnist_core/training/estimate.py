@@ -4,11 +4,9 @@ import statistics
 
 from mnist_core.models import kinds
 
-# Measured here (55k images): about 1.5 s to build and trace, then multiply-adds per second
-# of training work: 4.5e10 for the default MLP, 1.5e10 for the fast CNN (convolutions use
-# the cores less well). Used until runs of that kind have finished here.
+# Measured here (55k images): about 1.5 s to build and trace; then each kind's own
+# multiply-adds per second (ModelKind.default_rate), until runs of it have finished here.
 STARTUP_SECONDS = 1.5
-DEFAULT_RATES = {"mlp": 4.5e10, "cnn": 1.5e10}
 
 
 def training_work(model_config, train_images: int, epochs: int) -> float:
@@ -30,4 +28,4 @@ def estimate_seconds(model_config, train_images: int, epochs: int,
     basis = (f"measured on {len(finished)} finished run(s) here" if rate
              else "from a speed measured once on this kind of machine")
     work = training_work(model_config, train_images, epochs)
-    return STARTUP_SECONDS + work / (rate or DEFAULT_RATES[model_config.kind]), basis
+    return STARTUP_SECONDS + work / (rate or kinds.of(model_config).default_rate), basis

@@ -2,7 +2,7 @@
 
 import pytest
 
-from mnist_core.models import config
+from mnist_core.models import config, mlp
 from mnist_core.training import estimate
 
 
@@ -26,6 +26,6 @@ def test_estimate_without_history_falls_back_to_the_default_rate():
     model = config.MlpConfig()
     seconds, basis = estimate.estimate_seconds(model, 1000, 1, [])
     expected = estimate.STARTUP_SECONDS + estimate.training_work(model, 1000, 1) / \
-        estimate.DEFAULT_RATES["mlp"]
+        mlp.KIND.default_rate
     assert seconds == pytest.approx(expected)
     assert "measured once" in basis
