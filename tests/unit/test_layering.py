@@ -1,0 +1,164 @@
+"""Import rules of mnist_core, read from the source with `ast` (imports inside functions too).
+
+- Only mnist_core/ui, pages/ and streamlit_app.py import Streamlit.
+- A subpackage imports only itself and the layers below it (LAYERS, lowest first).
+- No two subpackages import each other, directly or through others.
+Each rule is also shown to fail on a planted violation, so none can pass vacuously.
+"""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+# Lowest first. A package may import those on earlier lines, never those on its own line
+# or later ones: cli and ui are both on top and stay apart.
+LAYERS = (
+    ("data",),
+    ("models",),
+    ("store", "drawing", "charts"),
+    ("training", "evaluate"),
+    ("jobs",),
+    ("sweep",),
+    ("worker",),
+    ("cli", "ui"),
+)
+RANK = {package: rank for rank, line in enumerate(LAYERS) for package in line}
+STREAMLIT_ALLOWED = ("mnist_core.ui", "pages", "streamlit_app")
+
+
+def real_sources() -> dict[str, str]:
+    """Module name -> source, for the package, the pages and the home page."""
+    paths = [*sorted((ROOT / "mnist_core").rglob("*.py")), *sorted((ROOT / "pages").glob("*.py")),
+             ROOT / "streamlit_app.py"]
+    return {_module_name(path): path.read_text() for path in paths}
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imports(source: str) -> set[str]:
+    """Every module a source imports, anywhere in it; `from a import b` counts as a.b too."""
+    found = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+            found |= {f"{node.module}.{alias.name}" for alias in node.names}
+    return found
+
+
+def package_of(module: str) -> str | None:
+    """'mnist_core.models.mlp' -> 'models'; None outside the package's subpackages (and for
+    `python -m mnist_core`'s entry point, which sits above them all)."""
+    parts = module.split(".")
+    if len(parts) < 2 or parts[0] != "mnist_core" or parts[1] == "__main__":
+        return None
+    return parts[1]
+
+
+def package_edges(sources: dict[str, str]) -> set[tuple[str, str]]:
+    edges = set()
+    for module, source in sources.items():
+        importer = package_of(module)
+        for imported in imports(source):
+            target = package_of(imported)
+            if importer and target and target != importer and target in RANK:
+                edges.add((importer, target))
+    return edges
+
+
+def streamlit_violations(sources: dict[str, str]) -> list[str]:
+    return sorted(module for module, source in sources.items()
+                  if not module.startswith(STREAMLIT_ALLOWED)
+                  and any(name.split(".")[0] == "streamlit" for name in imports(source)))
+
+
+def layer_violations(sources: dict[str, str]) -> list[str]:
+    problems = [f"{module} is in no layer: add its package to LAYERS"
+                for module in sources if package_of(module) and package_of(module) not in RANK
+                and "." in module.removeprefix("mnist_core.")]
+    problems += [f"{importer} imports {target}, which is not below it"
+                 for importer, target in sorted(package_edges(sources))
+                 if RANK[target] >= RANK[importer]]
+    return problems
+
+
+def cycles(sources: dict[str, str]) -> list[list[str]]:
+    """Each import cycle between subpackages, as the packages along it."""
+    graph: dict[str, set[str]] = {}
+    for importer, target in package_edges(sources):
+        graph.setdefault(importer, set()).add(target)
+    found, finished = [], set()
+
+    def visit(package, path):
+        if package in path:
+            found.append(path[path.index(package):] + [package])
+            return
+        if package in finished:
+            return
+        for target in sorted(graph.get(package, ())):
+            visit(target, [*path, package])
+        finished.add(package)
+
+    for package in sorted(graph):
+        visit(package, [])
+    return found
+
+
+def test_only_the_ui_layer_imports_streamlit():
+    assert streamlit_violations(real_sources()) == []
+
+
+def test_every_subpackage_imports_only_the_layers_below_it():
+    assert layer_violations(real_sources()) == []
+
+
+def test_no_two_subpackages_import_each_other():
+    assert cycles(real_sources()) == []
+
+
+def test_mnist_core_itself_holds_only_its_entry_points_and_subpackages():
+    top = sorted(path.name for path in (ROOT / "mnist_core").glob("*.py"))
+    assert top == ["__init__.py", "__main__.py"]
+    subpackages = {path.parent.name for path in (ROOT / "mnist_core").glob("*/__init__.py")}
+    assert subpackages == set(RANK)
+
+
+def with_planted(module: str, source: str) -> dict[str, str]:
+    return {**real_sources(), module: source}
+
+
+@pytest.mark.parametrize("module, source", [
+    ("mnist_core.models.planted", "import streamlit as st\n"),
+    ("mnist_core.store.planted", "def show():\n    from streamlit import write\n"),
+])
+def test_a_planted_streamlit_import_is_found(module, source):
+    assert streamlit_violations(with_planted(module, source)) == [module]
+
+
+@pytest.mark.parametrize("module, source, message", [
+    ("mnist_core.data.planted", "from mnist_core import store\n",
+     "data imports store, which is not below it"),
+    ("mnist_core.models.planted", "def later():\n    from mnist_core.jobs import queue\n",
+     "models imports jobs, which is not below it"),
+    ("mnist_core.store.planted", "import mnist_core.training.loop\n",
+     "store imports training, which is not below it"),
+    ("mnist_core.cli.planted", "from mnist_core.ui import sidebar\n",
+     "cli imports ui, which is not below it"),
+    ("mnist_core.gadgets.planted", "", "mnist_core.gadgets.planted is in no layer"),
+])
+def test_a_planted_upward_import_is_found(module, source, message):
+    assert any(problem.startswith(message)
+               for problem in layer_violations(with_planted(module, source)))
+
+
+def test_a_planted_cycle_is_found_even_inside_a_function():
+    # sweep imports jobs; a jobs module that imports sweep inside a function closes a cycle.
+    planted = with_planted("mnist_core.jobs.planted",
+                           "def run():\n    from mnist_core import sweep\n")
+    assert ["jobs", "sweep", "jobs"] in cycles(planted)
