@@ -2,6 +2,7 @@
 
 import dataclasses
 import json
+from typing import ClassVar
 
 ACTIVE_STATES = ("queued", "running")
 FINAL_STATES = ("done", "cancelled", "diverged", "failed", "interrupted")
@@ -11,8 +12,38 @@ class RunError(Exception):
     """One run's row or model file is unusable; the message names the run and the problem."""
 
 
+class Stored:
+    """What runs and sweeps share: a lifecycle state, and a row whose JSON columns are
+    parsed on reading (the empty value, and a `problem`, when a column is damaged)."""
+
+    JSON_COLUMNS: ClassVar[dict]  # column -> its value when damaged
+    state: str
+
+    @property
+    def is_active(self) -> bool:
+        return self.state in ACTIVE_STATES
+
+    @classmethod
+    def from_row(cls, row):
+        values = dict(row)
+        name = f"{cls.__name__.lower()} {row[0]}"  # the id is the first column
+        problems = []
+        for column, empty in cls.JSON_COLUMNS.items():
+            try:
+                values[column] = json.loads(values[column])
+            except (TypeError, json.JSONDecodeError):
+                values[column] = empty
+                problems.append(f"{name}: its stored {column} is not valid JSON")
+        values["cancel_requested"] = bool(values["cancel_requested"])
+        return cls(**values, problem="; ".join(problems) or None).settled()
+
+    def settled(self):
+        """The record as a reader should see it (see Sweep)."""
+        return self
+
+
 @dataclasses.dataclass(frozen=True)
-class Run:
+class Run(Stored):
     """A run as stored. `problem` is set, instead of raising, when its row is damaged."""
 
     run_id: str
@@ -40,18 +71,11 @@ class Run:
     cancel_requested: bool
     problem: str | None = None
 
-    @property
-    def is_active(self) -> bool:
-        return self.state in ACTIVE_STATES
-
-    @classmethod
-    def from_row(cls, row) -> "Run":
-        return decode(cls, row, f"run {row['run_id']}",
-                      {"config": {}, "history": [], "versions": {}})
+    JSON_COLUMNS: ClassVar[dict] = {"config": {}, "history": [], "versions": {}}
 
 
 @dataclasses.dataclass(frozen=True)
-class Sweep:
+class Sweep(Stored):
     """A sweep as stored: its spec and live progress, with the lifecycle of its job row."""
 
     sweep_id: str
@@ -72,29 +96,10 @@ class Sweep:
     eta_seconds: float | None
     problem: str | None = None
 
-    @property
-    def is_active(self) -> bool:
-        return self.state in ACTIVE_STATES
+    JSON_COLUMNS: ClassVar[dict] = {"spec": {}, "training_now": []}
 
-    @classmethod
-    def from_row(cls, row) -> "Sweep":
-        sweep = decode(cls, row, f"sweep {row['sweep_id']}", {"spec": {}, "training_now": []})
-        if sweep.is_active:
-            return sweep
+    def settled(self) -> "Sweep":
+        if self.is_active:
+            return self
         # A killed worker can leave what it trained and its ETA behind.
-        return dataclasses.replace(sweep, training_now=[], eta_seconds=None)
-
-
-def decode(record_class, row, name: str, json_columns: dict):
-    """A record from a row: JSON columns parsed (the empty value, and a problem, when a
-    column is damaged) and the cancel flag as a bool."""
-    values = dict(row)
-    problems = []
-    for column, empty in json_columns.items():
-        try:
-            values[column] = json.loads(values[column])
-        except (TypeError, json.JSONDecodeError):
-            values[column] = empty
-            problems.append(f"{name}: its stored {column} is not valid JSON")
-    values["cancel_requested"] = bool(values["cancel_requested"])
-    return record_class(**values, problem="; ".join(problems) or None)
+        return dataclasses.replace(self, training_now=[], eta_seconds=None)
