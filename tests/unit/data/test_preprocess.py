@@ -1,4 +1,4 @@
-"""mnist_core.preprocess against hand arithmetic."""
+"""mnist_core.data.preprocess against hand arithmetic."""
 
 import numpy as np
 import pytest

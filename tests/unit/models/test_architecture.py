@@ -1,4 +1,4 @@
-"""mnist_core.architecture: parameter arithmetic, checked by hand."""
+"""mnist_core.models.mlp: parameter arithmetic, checked by hand."""
 
 from mnist_core.models import config, kinds, mlp
 

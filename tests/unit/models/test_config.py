@@ -1,4 +1,4 @@
-"""mnist_core.config: what a run may be, and its JSON form."""
+"""mnist_core.models.config: what a run may be, and its JSON form."""
 
 import dataclasses
 import json

@@ -1,4 +1,4 @@
-"""mnist_core.models: the Keras MLP matches the config, with L2 on hidden kernels only."""
+"""mnist_core.models.mlp: the Keras MLP matches the config, with L2 on hidden kernels only."""
 
 import keras
 import numpy as np

@@ -1,4 +1,4 @@
-"""mnist_core.registry: rows and model files survive damage to their neighbours."""
+"""mnist_core.store: rows and model files survive damage to their neighbours."""
 
 import os
 import sqlite3

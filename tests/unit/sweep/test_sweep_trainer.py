@@ -1,4 +1,4 @@
-"""mnist_core.sweep_trainer: Keras is the reference; stacking must not change a network."""
+"""mnist_core.sweep.trainer: Keras is the reference; stacking must not change a network."""
 
 import math
 

@@ -1,4 +1,4 @@
-"""mnist_core.runner: one stored run carried to its final state."""
+"""mnist_core.training.runner: one stored run carried to its final state."""
 
 import sqlite3
 

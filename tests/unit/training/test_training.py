@@ -1,4 +1,4 @@
-"""mnist_core.training: a real model on a few hundred real digits, one or two epochs."""
+"""mnist_core.training.loop: a real model on a few hundred real digits, one or two epochs."""
 
 import math
 import threading
