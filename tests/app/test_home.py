@@ -22,7 +22,7 @@ def test_home_lists_every_page_and_where_the_data_came_from():
 
     assert not home.exception
     assert home.title[0].value == "MNIST Lab"
-    assert [link.label for link in home.page_link] == [page.title for page in ui.PAGES]
+    assert [link.label for link in home.main.page_link] == [page.title for page in ui.PAGES]
     mnist = data.load_mnist()
     summary = explore.source_summary(mnist)
     assert any(summary in block.value for block in home.sidebar.markdown)
