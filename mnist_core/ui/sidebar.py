@@ -1,12 +1,15 @@
-"""The sidebar every page shows: the workspace, its runs, and where the data came from."""
+"""The sidebar every page shows: the menu, the workspace, its runs, where the data came from."""
 
 import streamlit as st
 
 from mnist_core import data
 from mnist_core.data import explore
 from mnist_core.ui import loaders
+from mnist_core.ui.contents import PAGES
 from mnist_core.ui.run_list import run_list
 from mnist_core.ui.workspace import workspace_field
+
+HOME = "streamlit_app.py"  # the entry point; st.page_link paths are relative to its folder
 
 
 def sidebar() -> str:
@@ -15,7 +18,10 @@ def sidebar() -> str:
     Stops the page with the reason when no MNIST can be found.
     """
     with st.sidebar:
+        menu_slot = st.container()  # on top, but drawn once the workspace is known
         workspace = workspace_field()
+        with menu_slot:
+            menu(workspace)
         try:
             mnist = loaders.mnist()
         except data.DataError as error:
@@ -24,6 +30,15 @@ def sidebar() -> str:
         run_list(workspace)
         data_source_panel(mnist)
     return workspace
+
+
+def menu(workspace: str) -> None:
+    """Links to Home and every page (Streamlit's own menu, off in config.toml, would call Home
+    "streamlit app"); each link opens its page in this workspace."""
+    in_workspace = {"workspace": workspace}
+    st.page_link(HOME, label="Home", icon=":material/home:", query_params=in_workspace)
+    for page in PAGES:
+        st.page_link(page.path, label=page.title, icon=page.icon, query_params=in_workspace)
 
 
 def data_source_panel(mnist: data.Mnist) -> None:

@@ -1,4 +1,4 @@
-"""Helpers for AppTests of the training pages: file paths, the Train button, waiting for a run."""
+"""Helpers for AppTests of the pages: opening one, the Train button, waiting for a run."""
 
 import time
 from pathlib import Path
@@ -8,11 +8,21 @@ from streamlit.testing.v1 import AppTest
 from mnist_core.store import Registry
 
 ROOT = Path(__file__).resolve().parents[2]
+HOME = ROOT / "streamlit_app.py"
 RUN_TIMEOUT_SECONDS = 240
 
 
 def page_path(name: str) -> str:
     return str(ROOT / "pages" / name)
+
+
+def open_page(path: str) -> AppTest:
+    """The page as a browser reaches it, through the entry point (call run() next).
+
+    AppTest.from_file(page) would make the page the entry point: the sidebar's menu links,
+    relative to the real one, would then not resolve.
+    """
+    return AppTest.from_file(str(HOME), default_timeout=60).switch_page(path)
 
 
 def page_text(app: AppTest) -> str:

@@ -1,8 +1,7 @@
 """AppTest of the CNN page: presets and their arithmetic, bad configs, a tiny fast-preset run."""
 
 import pytest
-from pages_helpers import page_path, page_text, train_button, wait_until_finished
-from streamlit.testing.v1 import AppTest
+from pages_helpers import open_page, page_path, page_text, train_button, wait_until_finished
 
 from mnist_core import data
 from mnist_core.models import config, reproduce
@@ -14,7 +13,7 @@ PAGE = page_path("3_CNN.py")
 
 @pytest.fixture
 def cnn_page():
-    return AppTest.from_file(PAGE, default_timeout=60).run()
+    return open_page(PAGE).run()
 
 
 def test_assignment_model_1_shows_its_hand_computed_parameters(cnn_page):

@@ -1,15 +1,14 @@
 """AppTest of the data page: every section renders, and each control changes what it shows."""
 
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest
+from pages_helpers import open_page
 from streamlit.testing.v1 import AppTest
 
 from mnist_core import data
 
-ROOT = Path(__file__).resolve().parents[2]
 PAGE = "pages/1_Data_and_preprocessing.py"
 
 
@@ -21,7 +20,7 @@ def mnist() -> data.Mnist:
 
 @pytest.fixture
 def data_page() -> AppTest:
-    app = AppTest.from_file(str(ROOT / PAGE), default_timeout=60).run()
+    app = open_page(PAGE).run()
     assert not app.exception
     return app
 

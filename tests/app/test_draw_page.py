@@ -6,9 +6,8 @@ import shutil
 
 import numpy as np
 import pytest
-from pages_helpers import page_path, page_text
+from pages_helpers import open_page, page_path, page_text
 from PIL import Image
-from streamlit.testing.v1 import AppTest
 
 from mnist_core import data
 from mnist_core.models import config, reproduce
@@ -72,7 +71,7 @@ def two_models(trained_home, lab_home):
 
 @pytest.fixture
 def draw_page():
-    return AppTest.from_file(PAGE, default_timeout=60).run()
+    return open_page(PAGE).run()
 
 
 def test_without_a_model_the_page_offers_the_fast_cnn(draw_page):

@@ -3,8 +3,7 @@
 import sqlite3
 
 import pytest
-from pages_helpers import page_path, page_text, train_button, wait_until_finished
-from streamlit.testing.v1 import AppTest
+from pages_helpers import open_page, page_path, page_text, train_button, wait_until_finished
 
 from mnist_core.store import Registry
 
@@ -14,7 +13,7 @@ PAGE = page_path("2_MLP.py")
 @pytest.fixture
 def mlp_page():
     """The MLP page at a tiny setting (1 epoch, 1,000 images), in the workspace alice."""
-    app = AppTest.from_file(PAGE, default_timeout=60)
+    app = open_page(PAGE)
     app.query_params["workspace"] = "alice"
     app.run()
     app.slider(key="mlp_epochs").set_value(1)
@@ -24,7 +23,7 @@ def mlp_page():
 
 
 def test_default_network_shows_its_parameter_arithmetic():
-    app = AppTest.from_file(PAGE, default_timeout=60).run()
+    app = open_page(PAGE).run()
     assert not app.exception
     hand_count = 784 * 64 + 64 + 64 * 64 + 64 + 64 * 10 + 10
     assert f"{hand_count:,}" in page_text(app)
@@ -32,14 +31,14 @@ def test_default_network_shows_its_parameter_arithmetic():
 
 
 def test_changing_a_layer_updates_the_count_without_training():
-    app = AppTest.from_file(PAGE, default_timeout=60).run()
+    app = open_page(PAGE).run()
     app.number_input(key="mlp_units_0").set_value(100).run()
     assert f"{784 * 100 + 100 + 100 * 64 + 64 + 64 * 10 + 10:,}" in page_text(app)
     assert Registry().runs() == []
 
 
 def test_a_bad_layer_size_shows_the_reason_and_starts_nothing():
-    app = AppTest.from_file(PAGE, default_timeout=60).run()
+    app = open_page(PAGE).run()
     app.number_input(key="mlp_units_1").set_value(0).run()
     assert any("at least 1 unit" in error.value for error in app.error)
     assert train_button(app).disabled
@@ -76,7 +75,7 @@ def test_a_damaged_run_row_is_reported_and_the_page_keeps_working():
     with sqlite3.connect(registry.path) as connection:
         connection.execute("UPDATE runs SET config = '{broken', state = 'done', seconds = 3, "
                            "history = '[{\"epoch\": 1}]' WHERE run_id = ?", (run_id,))
-    app = AppTest.from_file(PAGE, default_timeout=60).run()
+    app = open_page(PAGE).run()
     assert not app.exception
     assert any("not valid JSON" in warning.value for warning in app.sidebar.warning)
     hand_count = 784 * 64 + 64 + 64 * 64 + 64 + 64 * 10 + 10

@@ -1,7 +1,7 @@
 """AppTest of the sweep page: a tiny sweep runs to its chart; a stored sweep shows at once."""
 
 import pytest
-from pages_helpers import RUN_TIMEOUT_SECONDS, page_path, page_text
+from pages_helpers import RUN_TIMEOUT_SECONDS, open_page, page_path, page_text
 from streamlit.testing.v1 import AppTest
 
 from mnist_core import data, sweep
@@ -12,7 +12,7 @@ PAGE = page_path("5_Regularization_sweep.py")
 
 @pytest.fixture
 def sweep_page():
-    return AppTest.from_file(PAGE, default_timeout=60).run()
+    return open_page(PAGE).run()
 
 
 def start_button(app: AppTest):
@@ -62,7 +62,7 @@ def test_a_stored_sweep_is_shown_without_training():
     sweep_id = sweep.start(registry, spec, "lecture")
     assert sweep.run(registry, sweep_id, data.load_mnist()).state == "done"
 
-    app = AppTest.from_file(PAGE, default_timeout=60).run()
+    app = open_page(PAGE).run()
 
     assert not app.exception
     assert "Best factor on the **validation** split" in page_text(app)

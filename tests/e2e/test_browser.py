@@ -1,5 +1,7 @@
 """The home and data pages in a real browser: they render, link up and react to clicks."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -25,6 +27,26 @@ def test_home_lists_every_page_and_the_data_source(open_app):
         expect(home.get_by_role("link", name=lab_page.title).first).to_be_visible()
     expect(home.get_by_test_id("stSidebarUserContent")).to_contain_text("train /")
     expect(home.get_by_test_id("stException")).to_have_count(0)
+
+
+def test_the_sidebar_menu_names_home_and_switches_pages_in_the_workspace(open_app):
+    tab = open_app("Data_and_preprocessing?workspace=menu")
+    sidebar = tab.get_by_test_id("stSidebar")
+    for label in ["Home", *(lab_page.title for lab_page in ui.PAGES)]:
+        expect(sidebar.get_by_role("link", name=label, exact=True)).to_be_visible()
+    expect(sidebar.get_by_test_id("stSidebarNav")).to_have_count(0)  # Streamlit's own menu
+    expect(sidebar).not_to_contain_text("streamlit app")
+    mlp_link = sidebar.get_by_role("link", name="MLP", exact=True)
+    expect(mlp_link).to_have_attribute("href", "MLP?workspace=menu")  # a new tab keeps it too
+
+    mlp_link.click()
+    expect(tab).to_have_title("MLP · MNIST Lab")
+    expect(tab.get_by_role("heading", name="A dense network (MLP)")).to_be_visible()
+    expect(tab).to_have_url(re.compile(r"/MLP\?workspace=menu$"))
+
+    sidebar.get_by_role("link", name="Home", exact=True).click()
+    expect(tab.get_by_role("heading", name="MNIST Lab")).to_be_visible()
+    expect(tab).to_have_url(re.compile(r"/\?workspace=menu$"))
 
 
 def test_data_page_shows_the_digit_grid_and_charts(open_app, first_caption):
