@@ -18,7 +18,9 @@ def workspace_field() -> str:
         requested = st.query_params.get("workspace", DEFAULT)
         st.session_state[_CURRENT] = requested if jobs.WORKSPACE_PATTERN.match(requested) \
             else DEFAULT
-    if _INPUT not in st.session_state:
+    # A page switch leaves the field empty (a widget belongs to its page), and an empty
+    # name is never valid: show the workspace in use again.
+    if not st.session_state.get(_INPUT):
         st.session_state[_INPUT] = st.session_state[_CURRENT]
     st.text_input("Workspace", key=_INPUT, on_change=_accept,
                   help="Runs are grouped by workspace. Anyone who types the same name sees "
