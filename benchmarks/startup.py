@@ -18,14 +18,20 @@ ROOT = Path(__file__).resolve().parents[1]
 HOME = "streamlit_app.py"
 DATA_PAGE = "pages/1_Data_and_preprocessing.py"
 
-# Runs in the fresh interpreter; prints one JSON line.
+# Runs in the fresh interpreter; prints one JSON line. A page is opened as a browser opens
+# it, through the entry point (its menu links resolve against the entry point's folder);
+# the entry point's own render is not counted for another page.
 PROBE = """
 import json, sys, time
 started = time.perf_counter()
 import mnist_core.ui
 from streamlit.testing.v1 import AppTest
-app = AppTest.from_file({script!r}, default_timeout=300).run()
-print(json.dumps({{"seconds": time.perf_counter() - started,
+imported = time.perf_counter() - started
+app = AppTest.from_file({home!r}, default_timeout=300).run()
+if {script!r} != {home!r}:
+    started = time.perf_counter()
+    app.switch_page({script!r}).run()
+print(json.dumps({{"seconds": imported + time.perf_counter() - started,
                   "exception": [str(error.value) for error in app.exception],
                   "tensorflow_imported": "tensorflow" in sys.modules}}))
 """
@@ -36,8 +42,9 @@ def cold_render(script: str, lab_home: str) -> dict:
     environment = {**os.environ, "MNIST_LAB_HOME": lab_home}
     environment.setdefault("MNIST_LAB_OFFLINE", "1")
     environment.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    result = subprocess.run([sys.executable, "-c", PROBE.format(script=script)], cwd=ROOT,
-                            env=environment, capture_output=True, text=True, check=True)
+    probe = PROBE.format(script=script, home=HOME)
+    result = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=environment,
+                            capture_output=True, text=True, check=True)
     report = json.loads(result.stdout.strip().splitlines()[-1])
     if report["exception"]:
         raise SystemExit(f"{script} raised while rendering: {report['exception']}")
