@@ -1,4 +1,4 @@
-"""mnist_core.cli.sweep_command: flags -> a foreground sweep; the last stdout line is one JSON object."""
+"""Flags -> a foreground sweep; the last stdout line is one JSON object."""
 
 import argparse
 import json

@@ -1,4 +1,4 @@
-"""mnist_core.drawing.pipeline: synthetic drawings through the pipeline, checked with plain NumPy."""
+"""Synthetic drawings through the pipeline, checked with plain NumPy."""
 
 import numpy as np
 import pytest

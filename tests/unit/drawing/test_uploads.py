@@ -1,4 +1,4 @@
-"""mnist_core.drawing.uploads: good files decode; bad ones fail with a clear message, bombs undecoded."""
+"""Good files decode; bad ones fail with a clear message, bombs undecoded."""
 
 import io
 import struct

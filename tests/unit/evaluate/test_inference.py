@@ -1,4 +1,4 @@
-"""mnist_core.evaluate.inference: predictions checked by NumPy arithmetic, the model cache, image files."""
+"""Predictions checked by NumPy arithmetic, the model cache, image files."""
 
 import json
 import os
