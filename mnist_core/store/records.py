@@ -69,9 +69,10 @@ class Run(Stored):
     error: str | None
     pid: int | None
     cancel_requested: bool
+    data: dict = dataclasses.field(default_factory=dict)  # the data set: source, sha256
     problem: str | None = None
 
-    JSON_COLUMNS: ClassVar[dict] = {"config": {}, "history": [], "versions": {}}
+    JSON_COLUMNS: ClassVar[dict] = {"config": {}, "history": [], "versions": {}, "data": {}}
 
 
 @dataclasses.dataclass(frozen=True)

@@ -1,12 +1,14 @@
-"""The Registry: the one source of truth for runs and sweeps, under MNIST_LAB_HOME.
+"""The Registry: the one place runs and sweeps are read and written, under MNIST_LAB_HOME.
 
-A facade over the SQLite index (store.database) and the model files: its methods come from
-RunRows, SweepRows and ModelFiles, so callers hold one object.
+A facade over each run's own files (store.files, the truth) and the SQLite index built from
+them (store.database, for fast listing and atomic claims): its methods come from RunRows,
+SweepRows and ModelFiles, so callers hold one object.
 """
 
 import os
 from pathlib import Path
 
+from mnist_core.store import files, migrate, repair
 from mnist_core.store.database import Database
 from mnist_core.store.model_files import ModelFiles
 from mnist_core.store.runs import RunRows
@@ -18,14 +20,25 @@ def lab_home() -> Path:
 
 
 class Registry(RunRows, SweepRows, ModelFiles):
-    """Runs, sweeps and model files. Safe to use from several processes at once."""
+    """Runs, sweeps and model files. Safe to use from several processes at once.
+
+    Opening it rebuilds a missing index from the run files and migrates a home written
+    before run files existed; it raises IndexDamaged for a damaged index (store.repair).
+    """
 
     def __init__(self, home: Path | None = None):
         self.home = Path(home) if home else lab_home()
-        self.models_dir = self.home / "models"
-        self.models_dir.mkdir(parents=True, exist_ok=True)
-        self.database = Database(self.home / "registry.sqlite")
-        self.path = self.database.path
+        self.path = self.home / repair.INDEX_FILE
+        self._file_checks: dict = {}  # record id -> (file signature, its problem or None)
+        if not self.path.exists():
+            with files.home_lock(self.home):
+                if not self.path.exists() and not migrate.needs_migration(self.home):
+                    repair.rebuild(self.home, is_alive=lambda pid: False)
+        self.database = Database(self.path)
+        if migrate.needs_migration(self.home):
+            with files.home_lock(self.home):
+                if migrate.needs_migration(self.home):
+                    migrate.migrate(self)
 
     def transaction(self, read_only: bool = False):
         """See Database.transaction: for read-decide-write steps such as claiming a job."""

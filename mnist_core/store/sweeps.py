@@ -1,12 +1,15 @@
 """Sweep rows: a job row in `runs` (kind 'sweep') carries the lifecycle, `sweeps` the rest;
-each finished network is a run of kind 'sweep_member'."""
+each finished network is a run of kind 'sweep_member'. The sweep's file holds both rows and
+its member ids; each member has a run file of its own."""
 
 import json
 import time
+from pathlib import Path
 
+from mnist_core.store import files
 from mnist_core.store.database import Database
 from mnist_core.store.records import FINAL_STATES, Run, RunError, Sweep
-from mnist_core.store.runs import LECTURE_WORKSPACE
+from mnist_core.store.runs import LECTURE_WORKSPACE, with_problem
 
 _SWEEP_QUERY = (
     "SELECT s.sweep_id, r.workspace, r.state, s.spec, r.command, r.created_at, r.started_at,"
@@ -19,6 +22,39 @@ class SweepRows:
     """The Registry's sweep methods (see store.registry); they use its run methods."""
 
     database: Database
+    home: Path
+
+    def sweep_dir(self, sweep_id: str) -> Path:
+        return self.home / files.SWEEPS_DIR / sweep_id
+
+    def sweep_file(self, sweep_id: str) -> Path:
+        return self.sweep_dir(sweep_id) / files.SWEEP_FILE
+
+    def write_sweep_file(self, connection, job: dict) -> None:
+        """The sweep's file from its job row's record `job`, its sweeps row and its members."""
+        sweep_id = job["run_id"]
+        own = connection.execute("SELECT spec, tasks_total FROM sweeps WHERE sweep_id = ?",
+                                 (sweep_id,)).fetchone()
+        if own is None:  # the job row comes first, inside the transaction that adds both
+            return
+        members = [row[0] for row in connection.execute(
+            "SELECT run_id FROM runs WHERE sweep_id = ? AND kind = 'sweep_member'"
+            " ORDER BY created_at", (sweep_id,))]
+        record = {"sweep_id": sweep_id, **{key: value for key, value in job.items()
+                                           if key not in ("run_id", "kind", "sweep_id")},
+                  "spec": self._spec(sweep_id, own["spec"]), "tasks_total": own["tasks_total"],
+                  "members": members}
+        files.write_record(self.sweep_file(sweep_id), record)
+
+    def _spec(self, sweep_id: str, stored: str) -> dict:
+        """The index's spec; if that row is damaged, the one in the file stays (it wins)."""
+        try:
+            return json.loads(stored)
+        except (TypeError, ValueError):
+            try:
+                return files.read_record(self.sweep_file(sweep_id), ("spec",))["spec"]
+            except RunError:
+                return {}
 
     def create_sweep(self, *, spec: dict, tasks_total: int, job_config: dict, workspace: str,
                      seed: int, command: str, params: int, state: str = "queued",
@@ -32,6 +68,7 @@ class SweepRows:
                                    pid=pid, connection=connection)
             connection.execute("INSERT INTO sweeps (sweep_id, spec, tasks_total) VALUES (?, ?, ?)",
                                (sweep_id, json.dumps(spec), tasks_total))
+            self.persist(connection, sweep_id, {})
         return sweep_id
 
     def get_sweep(self, sweep_id: str) -> Sweep:
@@ -39,7 +76,11 @@ class SweepRows:
             row = connection.execute(_SWEEP_QUERY + " WHERE s.sweep_id = ?", (sweep_id,)).fetchone()
         if row is None:
             raise RunError(f"no sweep {sweep_id!r}")
-        return Sweep.from_row(row)
+        return self.checked_sweep(Sweep.from_row(row))
+
+    def checked_sweep(self, sweep: Sweep) -> Sweep:
+        """The sweep, with a problem noted when its own file is missing or damaged."""
+        return with_problem(sweep, self.own_file_problem(sweep.sweep_id, "sweep"))
 
     def sweeps(self, workspace: str | None = None) -> list[Sweep]:
         """Newest first. A workspace also sees the lecture workspace's sweeps."""
@@ -49,7 +90,7 @@ class SweepRows:
             arguments = [workspace, LECTURE_WORKSPACE]
         with self.database.connect() as connection:
             rows = connection.execute(query + " ORDER BY r.created_at DESC", arguments).fetchall()
-        return [Sweep.from_row(row) for row in rows]
+        return [self.checked_sweep(Sweep.from_row(row)) for row in rows]
 
     def update_sweep(self, sweep_id: str, **fields) -> None:
         """Columns of either table; each goes where it lives."""
@@ -66,26 +107,26 @@ class SweepRows:
     def claim_sweep(self, sweep_id: str, pid: int, is_alive) -> None:
         """Mark the sweep running in process `pid`; RunError if another live process runs it."""
         with self.database.transaction() as connection:
-            row = connection.execute("SELECT state, pid FROM runs WHERE run_id = ? AND kind = "
-                                     "'sweep'", (sweep_id,)).fetchone()
+            row = connection.execute("SELECT state, pid, cancel_requested FROM runs"
+                                     " WHERE run_id = ? AND kind = 'sweep'",
+                                     (sweep_id,)).fetchone()
             if row is None:
                 raise RunError(f"no sweep {sweep_id!r}")
             if row["state"] == "running" and row["pid"] != pid and is_alive(row["pid"]):
                 raise RunError(f"sweep {sweep_id} is already running in process {row['pid']}")
-            connection.execute(
-                "UPDATE runs SET state = 'running', pid = ?, started_at = ?, finished_at = NULL,"
-                " error = NULL, cancel_requested = CASE WHEN state = 'running'"
-                " THEN cancel_requested ELSE 0 END WHERE run_id = ?",
-                (pid, time.time(), sweep_id))
+            # A cancel asked of it while it ran stays asked; any older one is forgotten.
+            keep_cancel = row["state"] == "running" and row["cancel_requested"]
+            self.update(sweep_id, connection, state="running", pid=pid, started_at=time.time(),
+                        finished_at=None, error=None, cancel_requested=int(keep_cancel))
 
     def requeue_sweep(self, sweep_id: str, connection) -> None:
         """A stopped sweep waits in the queue again (inside the caller's transaction)."""
-        changed = connection.execute(
-            "UPDATE runs SET state = 'queued', pid = NULL, finished_at = NULL, error = NULL,"
-            " cancel_requested = 0 WHERE run_id = ? AND kind = 'sweep' AND state IN"
-            f" ({','.join('?' * len(FINAL_STATES))})", (sweep_id, *FINAL_STATES)).rowcount
-        if not changed:
+        row = connection.execute("SELECT state FROM runs WHERE run_id = ? AND kind = 'sweep'",
+                                 (sweep_id,)).fetchone()
+        if row is None or row["state"] not in FINAL_STATES:
             raise RunError(f"sweep {sweep_id!r} is unknown, queued or running: nothing to resume")
+        self.update(sweep_id, connection, state="queued", pid=None, finished_at=None,
+                    error=None, cancel_requested=0)
 
     def add_sweep_member(self, sweep_id: str, *, config: dict, workspace: str, seed: int,
                          command: str, params: int, state: str, **results) -> str:
@@ -94,7 +135,8 @@ class SweepRows:
             run_id = self.create(config=config, model="mlp", workspace=workspace, seed=seed,
                                  command=command, state=state, kind="sweep_member",
                                  sweep_id=sweep_id, params=params, connection=connection)
-            self.update(run_id, connection=connection, **results)
+            self.update(run_id, connection, **results)
+            self.persist(connection, sweep_id, {})  # its member list
         return run_id
 
     def sweep_members(self, sweep_id: str) -> list[Run]:
@@ -103,7 +145,7 @@ class SweepRows:
             rows = connection.execute(
                 "SELECT * FROM runs WHERE kind = 'sweep_member' AND sweep_id = ?"
                 " ORDER BY created_at", (sweep_id,)).fetchall()
-        return [Run.from_row(row) for row in rows]
+        return [self.checked(Run.from_row(row)) for row in rows]
 
     def delete_sweep(self, sweep_id: str) -> None:
         """The sweep, its job row, its networks and their model files."""
@@ -115,4 +157,5 @@ class SweepRows:
             connection.execute("DELETE FROM sweeps WHERE sweep_id = ?", (sweep_id,))
             connection.execute("DELETE FROM runs WHERE run_id = ?", (sweep_id,))
         for run_id in members:
-            self.delete_model(run_id)
+            files.remove_tree(self.run_dir(run_id))
+        files.remove_tree(self.sweep_dir(sweep_id))

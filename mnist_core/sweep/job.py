@@ -80,7 +80,8 @@ def run(registry: Registry, sweep_id: str, mnist: data.Mnist | None, echo=None,
             raise RunError(sweep.problem)
         spec = validate(SweepSpec.from_dict(sweep.spec))
         todo = missing_tasks(spec, registry.sweep_members(sweep_id))
-        recorder = Recorder(registry, sweep, spec, len(tasks(spec)) - len(todo), echo)
+        recorder = Recorder(registry, sweep, spec, len(tasks(spec)) - len(todo), echo,
+                            data=mnist.provenance() if mnist else {})
         finished = (executor or LocalExecutor(mnist)).execute(spec, todo, recorder.events())
     if not outcome.failed:
         _finish(registry, sweep, "done" if finished else "cancelled", started,

@@ -16,8 +16,10 @@ CANCEL_INTERVAL_SECONDS = 0.25
 class Recorder:
     """Events that store each finished network at once and keep the sweep's row current."""
 
-    def __init__(self, registry: Registry, sweep: Sweep, spec: SweepSpec, stored: int, echo):
+    def __init__(self, registry: Registry, sweep: Sweep, spec: SweepSpec, stored: int, echo,
+                 data: dict):
         self.registry, self.sweep, self.spec, self.echo = registry, sweep, spec, echo
+        self.data = data  # what the networks train on, stored with each
         self.total, self.stored = sweep.tasks_total, stored
         self.in_flight: dict[Task, float] = {}
         self.started = time.monotonic()
@@ -71,7 +73,7 @@ class Recorder:
             test_accuracy=result.test_accuracy, val_accuracy=result.val_accuracy,
             seconds=result.seconds, started_at=time.time() - result.seconds,
             finished_at=time.time(), progress=1.0 if result.status == "done" else 0.0,
-            versions=library_versions(),
+            versions=library_versions(), data=self.data,
             error=None if result.status == "done" else (
                 "its loss blew up (NaN, infinite or exploded), so it stopped; the sweep's "
                 "means leave it out and count it as diverged"))

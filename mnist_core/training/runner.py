@@ -4,14 +4,16 @@ import time
 
 from mnist_core import data
 from mnist_core.models import config, kinds
-from mnist_core.store import Registry, Run, RunError
+from mnist_core.store import DiskFull, Registry, Run, RunError
 from mnist_core.training import loop
 from mnist_core.training.failures import recorded_failures
 from mnist_core.training.versions import library_versions
 
-# Registry writes and cancel checks are throttled: SQLite is fast, but not free per batch.
+# Registry writes and cancel checks are throttled: SQLite is fast, but not free per batch;
+# the run file (written with fsync) takes an epoch at most once a second.
 PROGRESS_INTERVAL_SECONDS = 0.5
 CANCEL_INTERVAL_SECONDS = 0.25
+FILE_INTERVAL_SECONDS = 1.0
 
 
 def execute(registry: Registry, run_id: str, mnist: data.Mnist, echo=None) -> Run:
@@ -22,12 +24,17 @@ def execute(registry: Registry, run_id: str, mnist: data.Mnist, echo=None) -> Ru
     run = registry.get(run_id)
 
     def finish(state, error):
-        registry.update(run_id, state=state, finished_at=time.time(), error=error)
+        try:
+            registry.update(run_id, state=state, finished_at=time.time(), error=error)
+        except DiskFull:  # then at least the index knows how the run ended
+            registry.update(run_id, write_file=False, state=state, finished_at=time.time(),
+                            error=error)
 
-    with recorded_failures(finish) as outcome:
+    with recorded_failures(finish):
         if run.problem:  # its stored config would read as {}: the defaults, not what was asked
             raise RunError(run.problem)
         run_config = config.validate(config.RunConfig.from_dict(run.config))
+        registry.update(run_id, data=mnist.provenance())
         splits = data.split(mnist, run_config.training.train_size)
         model = kinds.build(run_config.model, run_config.training.seed)
         step_seconds = loop.seconds_per_step_estimate(
@@ -36,25 +43,23 @@ def execute(registry: Registry, run_id: str, mnist: data.Mnist, echo=None) -> Ru
                           registry_hooks(registry, run_id, echo), step_seconds)
         if result.status == "done":
             registry.save_model(run_id, model)
-    if outcome.failed:
-        return registry.get(run_id)
-    history = result.history
-    # A stopped run keeps the progress its hooks last wrote, not the value read at the start.
-    reached = {"progress": 1.0} if result.status == "done" else {}
-    registry.update(
-        run_id,
-        state=result.status,
-        finished_at=time.time(),
-        **reached,
-        history=history,
-        params=model.count_params(),
-        test_loss=result.test_loss,
-        test_accuracy=result.test_accuracy,
-        val_accuracy=history[-1]["val_accuracy"] if history else None,
-        seconds=result.seconds,
-        versions=library_versions(),
-        error=_explain(result.status),
-    )
+        history = result.history
+        # A stopped run keeps the progress its hooks last wrote, not the one read at the start.
+        reached = {"progress": 1.0} if result.status == "done" else {}
+        registry.update(
+            run_id,
+            state=result.status,
+            finished_at=time.time(),
+            **reached,
+            history=history,
+            params=model.count_params(),
+            test_loss=result.test_loss,
+            test_accuracy=result.test_accuracy,
+            val_accuracy=history[-1]["val_accuracy"] if history else None,
+            seconds=result.seconds,
+            versions=library_versions(),
+            error=_explain(result.status),
+        )
     return registry.get(run_id)
 
 
@@ -66,14 +71,21 @@ def _explain(status: str) -> str | None:
     if status == "cancelled":
         return "cancelled on request"
     return None
+
+
 def registry_hooks(registry: Registry, run_id: str, echo) -> loop.Hooks:
     """Hooks that write epochs and progress to the run's row and read its cancel flag."""
     history: list[dict] = []
-    last_write = {"progress": 0.0, "cancel": 0.0}
+    last_write = {"progress": 0.0, "cancel": 0.0, "file": 0.0}
 
     def on_epoch_end(epoch, metrics):
         history.append(metrics)
-        registry.update(run_id, history=history, val_accuracy=metrics["val_accuracy"])
+        now = time.monotonic()
+        to_file = now - last_write["file"] >= FILE_INTERVAL_SECONDS
+        if to_file:
+            last_write["file"] = now
+        registry.update(run_id, write_file=to_file, history=history,
+                        val_accuracy=metrics["val_accuracy"])
         if echo:
             echo(None, metrics)
 

@@ -28,7 +28,7 @@ def small_model():
 def test_registry_lives_under_mnist_lab_home(lab_home, registry):
     assert registry.home == lab_home
     assert (lab_home / "registry.sqlite").is_file()
-    assert (lab_home / "models").is_dir()
+    assert (lab_home / "runs").is_dir()  # each run gets its own folder in here
 
 
 def test_create_get_update(registry):
@@ -76,7 +76,7 @@ def test_saved_model_loads_with_the_same_weights(registry, small_model):
     loaded = registry.load_model(run_id)
     for saved, back in zip(small_model.get_weights(), loaded.get_weights(), strict=True):
         np.testing.assert_array_equal(saved, back)
-    assert [p.name for p in registry.models_dir.iterdir()] == [path.name]
+    assert sorted(p.name for p in registry.run_dir(run_id).iterdir()) == [path.name, "run.json"]
 
 
 def test_damage_stays_with_its_own_run(registry, small_model):
@@ -123,7 +123,8 @@ def test_interrupted_first_save_leaves_no_model_file(registry, small_model, monk
     assert not registry.model_path(run_id).exists()
     with pytest.raises(RunError, match="missing"):
         registry.load_model(run_id)
-    assert list(registry.models_dir.iterdir()) == []  # the temporary file is gone too
+    # The temporary file is gone too.
+    assert [p.name for p in registry.run_dir(run_id).iterdir()] == ["run.json"]
 
 
 def test_interrupted_save_keeps_the_previous_model(registry, monkeypatch):

@@ -1,0 +1,101 @@
+"""Each run's own files, the truth the index is built from.
+
+    MNIST_LAB_HOME/runs/<run_id>/run.json      config, state, curves, metrics, versions, data
+    MNIST_LAB_HOME/runs/<run_id>/model.keras   when the run saved one
+    MNIST_LAB_HOME/sweeps/<sweep_id>/sweep.json  spec, lifecycle and member ids
+
+Every file is written to a temporary name beside it and renamed, so a reader (or a process
+killed mid-write) only ever sees a whole old file or a whole new one.
+"""
+
+import contextlib
+import errno
+import fcntl
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from mnist_core.store.records import RunError
+
+FORMAT = 1
+RUNS_DIR, SWEEPS_DIR = "runs", "sweeps"
+RUN_FILE, SWEEP_FILE, MODEL_FILE = "run.json", "sweep.json", "model.keras"
+# A record file must say what it is: these keys are required in every one.
+RUN_KEYS = ("run_id", "kind", "model", "workspace", "state", "config", "seed", "command",
+            "created_at")
+SWEEP_KEYS = ("sweep_id", "workspace", "state", "spec", "command", "created_at", "tasks_total")
+
+
+class DiskFull(OSError):  # noqa: N818  (a public name that callers catch)
+    """Nothing more can be written under MNIST_LAB_HOME."""
+
+
+def write_atomically(path: Path, payload: bytes) -> None:
+    """Temporary file beside `path`, flushed to disk, then renamed over it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(payload)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, path)
+    except BaseException as error:
+        Path(temporary).unlink(missing_ok=True)
+        if is_disk_full(error):
+            raise disk_full(error) from error
+        raise
+
+
+def disk_full(error: BaseException) -> DiskFull:
+    return DiskFull(errno.ENOSPC, f"the disk is full, so nothing more could be saved ({error})")
+
+
+def is_disk_full(error: BaseException) -> bool:
+    return isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT)
+
+
+def write_record(path: Path, record: dict) -> None:
+    write_atomically(path, json.dumps({"format": FORMAT, **record}, indent=1).encode())
+
+
+def read_record(path: Path, required: tuple[str, ...]) -> dict:
+    """A run or sweep file's record; RunError naming the file and what is wrong with it."""
+    try:
+        record = json.loads(path.read_bytes())
+    except FileNotFoundError:
+        raise RunError(f"{path} is missing") from None
+    except (OSError, ValueError) as error:  # unreadable, not UTF-8, not JSON
+        raise RunError(f"{path} is damaged: not readable JSON ({error})") from error
+    if not isinstance(record, dict):
+        raise RunError(f"{path} is damaged: it holds no record")
+    if record.get("format") != FORMAT:
+        raise RunError(f"{path} has format {record.get('format')!r}; this lab reads {FORMAT}")
+    missing = [key for key in required if key not in record]
+    if missing:
+        raise RunError(f"{path} is damaged: it lacks {', '.join(missing)}")
+    del record["format"]
+    return record
+
+
+def remove_tree(path: Path) -> None:
+    """Rename first (atomic), then delete: a half-deleted folder is never mistaken for a run."""
+    if not path.exists():
+        return
+    doomed = path.with_name(f".deleted-{path.name}-{os.getpid()}")
+    os.replace(path, doomed)
+    shutil.rmtree(doomed, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def home_lock(home: Path):
+    """An exclusive lock on the lab home, for repairing or migrating its index."""
+    home.mkdir(parents=True, exist_ok=True)
+    with open(home / "store.lock", "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
