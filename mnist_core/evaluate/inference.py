@@ -116,21 +116,33 @@ def read_digit(path: str | Path) -> np.ndarray:
 
 def predict_files(paths: list[str | Path], run_ids: list[str],
                   registry: Registry) -> list[dict]:
-    """One row per image file and run: {"image", "run_id", "label", "probabilities"}.
+    """One row per image file and run: {"image", "run_id", "label", "probabilities", "error"}.
 
-    Every file and model is checked before any prediction, so a bad one fails the call at
-    once: UploadError names the file, RunError the run.
+    Every file is checked before any prediction (UploadError names a bad one). A model that
+    cannot be loaded gives rows with its error, and label and probabilities None: the other
+    models still answer.
     """
     if not paths or not run_ids:
         return []
     digits = np.stack([read_digit(path) for path in paths])  # (files, 28, 28)
     cache = ModelCache(registry, capacity=len(run_ids))  # checks each model takes 28×28 digits
-    models = {run_id: cache.get(run_id) for run_id in run_ids}
-    probabilities = {run_id: predict(model, digits) for run_id, model in models.items()}
-    return [{"image": str(path), "run_id": run_id,
-             "label": int(probabilities[run_id][index].argmax()),
-             "probabilities": probabilities[run_id][index].tolist()}
-            for index, path in enumerate(paths) for run_id in run_ids]
+    rows = []
+    for run_id in run_ids:
+        try:
+            probabilities = predict(cache.get(run_id), digits)
+        except RunError as error:
+            rows += [_row(path, run_id, error=str(error)) for path in paths]
+            continue
+        rows += [_row(path, run_id, probabilities[index]) for index, path in enumerate(paths)]
+    order = {str(path): index for index, path in enumerate(paths)}
+    return sorted(rows, key=lambda row: order[row["image"]])  # by file, then run, as asked
+
+
+def _row(path, run_id: str, probabilities: np.ndarray | None = None, error=None) -> dict:
+    return {"image": str(path), "run_id": run_id,
+            "label": None if probabilities is None else int(probabilities.argmax()),
+            "probabilities": None if probabilities is None else probabilities.tolist(),
+            "error": error}
 
 
 def limit_threads(intra_op: int = 1, inter_op: int = 1) -> bool:

@@ -55,3 +55,35 @@ def test_predict_without_any_model_says_what_to_do(tmp_path, capsys):
     Image.fromarray(np.zeros((28, 28), np.uint8)).save(image)
     assert cli.main(["predict", str(image)]) == 2
     assert "train one first" in capsys.readouterr().err
+
+
+def test_predict_all_reports_a_damaged_model_and_the_others_still_answer(
+        tmp_path, capsys, finished_run_id):
+    image = tmp_path / "digit.png"
+    Image.fromarray(data.load_mnist().x_test[0]).resize((280, 280)).save(image)
+    registry = Registry()
+    damaged = registry.create(config={}, model="mlp", workspace="lecture", seed=0,
+                              command="test", state="running")
+    registry.update(damaged, state="done")
+    registry.model_path(damaged).write_bytes(b"not a keras file")
+
+    status = cli.main(["predict", str(image), "--all", "--json"])
+
+    rows = json.loads(capsys.readouterr().out.strip().splitlines()[-1])["results"]
+    assert status == 0
+    assert {row["run_id"] for row in rows} == {finished_run_id, damaged}
+    answered = next(row for row in rows if row["run_id"] == finished_run_id)
+    failed = next(row for row in rows if row["run_id"] == damaged)
+    assert answered["error"] is None and answered["label"] in range(10)
+    assert failed["label"] is None and failed["probabilities"] is None
+    assert "damaged" in failed["error"] and damaged in failed["error"]
+
+
+def test_predict_exits_2_when_no_model_answers(tmp_path, capsys, finished_run_id):
+    image = tmp_path / "digit.png"
+    Image.fromarray(data.load_mnist().x_test[0]).resize((280, 280)).save(image)
+    Registry().model_path(finished_run_id).unlink()
+
+    assert cli.main(["predict", str(image), "--all", "--json"]) == 2
+    (row,) = json.loads(capsys.readouterr().out.strip().splitlines()[-1])["results"]
+    assert "missing" in row["error"]
