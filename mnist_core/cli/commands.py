@@ -1,5 +1,5 @@
 """`python -m mnist_core`: the lab's engine from a terminal (info, train, sweep, predict, runs,
-delete).
+delete, repair).
 
 With --json, a command's last line on stdout is one JSON object; its keys are stable.
 """
@@ -9,7 +9,7 @@ import json
 import os
 import sys
 
-from mnist_core import data, jobs
+from mnist_core import data, jobs, store
 from mnist_core.cli import sweep_command, train_command
 from mnist_core.store import Registry, RunError
 
@@ -45,13 +45,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     delete = commands.add_parser("delete", help="delete a stored run and its model file")
     delete.add_argument("run_id")
+
+    repair = commands.add_parser(
+        "repair", help="rebuild the run index from the run files (after damage or loss)")
+    repair.add_argument("--json", action="store_true")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     arguments = build_parser().parse_args(argv)
     handler = {"info": _info, "train": _train, "runs": _runs, "delete": _delete,
-               "predict": _predict, "sweep": sweep_command.run_sweep_command}
+               "predict": _predict, "sweep": sweep_command.run_sweep_command,
+               "repair": _repair}
     try:
         return handler[arguments.command](arguments)
     except (ValueError, RunError) as error:  # UploadError is a ValueError
@@ -115,9 +120,21 @@ def _predict(arguments) -> int:
     from mnist_core.evaluate import inference  # predicting imports TensorFlow
 
     rows = inference.predict_files(arguments.images, run_ids, registry)
-    text = "\n".join(f"{row['image']}  {row['run_id']}  {row['label']}  "
-                     f"({max(row['probabilities']):.0%})" for row in rows)
+    text = "\n".join(f"{row['image']}  {row['run_id']}  " + (
+        f"error: {row['error']}" if row["error"] else
+        f"{row['label']}  ({max(row['probabilities']):.0%})") for row in rows)
     _emit({"results": rows}, arguments.json, text)
+    return 0 if any(row["error"] is None for row in rows) else 2  # 2: no model answered
+
+
+def _repair(arguments) -> int:
+    report = store.repair(store.lab_home(), jobs.is_process_alive)
+    lines = [f"rebuilt the index from the run files: {report.recovered} runs and sweeps "
+             "recovered",
+             *[f"skipped {item['path']}: {item['reason']}" for item in report.skipped]]
+    if report.moved_aside:
+        lines.append(f"the old index was kept as {report.moved_aside}")
+    _emit(report.to_json(), arguments.json, "\n".join(lines))
     return 0
 
 

@@ -1,13 +1,13 @@
 """Where runs live: each run's own files under MNIST_LAB_HOME, the SQLite index rebuilt from
 them, and the Registry that reads and writes both."""
 
-from mnist_core.store.database import IndexDamaged
+from mnist_core.store.database import MISSING_INDEX, IndexDamaged
 from mnist_core.store.files import DiskFull
 from mnist_core.store.records import ACTIVE_STATES, FINAL_STATES, Run, RunError, Sweep
 from mnist_core.store.registry import Registry, lab_home
 from mnist_core.store.repair import RepairRefused, RepairReport, repair
 from mnist_core.store.runs import LECTURE_WORKSPACE, new_run_id
 
-__all__ = ["ACTIVE_STATES", "FINAL_STATES", "LECTURE_WORKSPACE", "DiskFull", "IndexDamaged",
-           "Registry", "RepairRefused", "RepairReport", "Run", "RunError", "Sweep", "lab_home",
-           "new_run_id", "repair"]
+__all__ = ["ACTIVE_STATES", "FINAL_STATES", "LECTURE_WORKSPACE", "MISSING_INDEX", "DiskFull",
+           "IndexDamaged", "Registry", "RepairRefused", "RepairReport", "Run", "RunError",
+           "Sweep", "lab_home", "new_run_id", "repair"]

@@ -52,6 +52,7 @@ CREATE TABLE IF NOT EXISTS sweeps (
 """
 
 
+MISSING_INDEX = "the file is missing"
 # Columns added since the first index; an older index gains them when opened.
 ADDED_COLUMNS = {"data": "TEXT NOT NULL DEFAULT '{}'"}
 
@@ -74,11 +75,11 @@ class Database:
 
     def __init__(self, path: Path):
         self.path = path
-        with self.connect() as connection:
+        with self.connect(create=True) as connection:
             connection.execute("PRAGMA journal_mode=WAL")
             verdict = connection.execute("PRAGMA quick_check").fetchone()[0]
             if verdict != "ok":
-                raise IndexDamaged(path, verdict)
+                raise IndexDamaged(path, verdict.splitlines()[0])
             connection.executescript(SCHEMA)
             present = {row["name"] for row in connection.execute("PRAGMA table_info(runs)")}
             for column, declaration in ADDED_COLUMNS.items():
@@ -86,7 +87,11 @@ class Database:
                     connection.execute(f"ALTER TABLE runs ADD COLUMN {column} {declaration}")
 
     @contextlib.contextmanager
-    def connect(self):
+    def connect(self, create: bool = False):
+        """A connection; only opening the index creates its file, so an index deleted while
+        the lab runs is reported (IndexDamaged), not silently replaced by an empty one."""
+        if not create and not self.path.exists():
+            raise IndexDamaged(self.path, MISSING_INDEX)
         with self._damage_named():
             connection = sqlite3.connect(self.path, timeout=30, isolation_level=None)
             connection.row_factory = sqlite3.Row
@@ -106,7 +111,7 @@ class Database:
             yield
         except sqlite3.DatabaseError as error:
             if type(error) is sqlite3.DatabaseError or "malformed" in str(error):
-                raise IndexDamaged(self.path, str(error)) from error
+                raise IndexDamaged(self.path, str(error).splitlines()[0]) from error
             raise
 
     @contextlib.contextmanager
@@ -121,6 +126,11 @@ class Database:
                 connection.execute("ROLLBACK")
                 raise
             connection.execute("COMMIT")
+
+    def check(self) -> None:
+        """The cheapest query that reads the index: raises IndexDamaged when it cannot."""
+        with self.connect() as connection:
+            connection.execute("SELECT run_id FROM runs LIMIT 1").fetchall()
 
     def using(self, connection=None):
         """The caller's connection (inside its transaction), or a new one of our own."""

@@ -40,6 +40,10 @@ class Registry(RunRows, SweepRows, ModelFiles):
                 if migrate.needs_migration(self.home):
                     migrate.migrate(self)
 
+    def check_index(self) -> None:
+        """Raises IndexDamaged when the index is damaged or gone (see ui.engine)."""
+        self.database.check()
+
     def transaction(self, read_only: bool = False):
         """See Database.transaction: for read-decide-write steps such as claiming a job."""
         return self.database.transaction(read_only)

@@ -107,6 +107,11 @@ def _is_damaged(index: Path) -> bool:
 def _move_aside(index: Path, damaged: bool) -> str:
     stamp = time.strftime("%Y%m%d-%H%M%S")
     target = index.with_name(f"{index.name}.{'damaged' if damaged else 'replaced'}-{stamp}")
+    copies = 1
+    while target.exists():  # a second repair within the same second keeps the first copy
+        copies += 1
+        target = target.with_name(f"{index.name}.{'damaged' if damaged else 'replaced'}"
+                                  f"-{stamp}-{copies}")
     for suffix in ("", "-wal", "-shm"):
         source = Path(f"{index}{suffix}")
         if source.exists():

@@ -86,8 +86,8 @@ class RunRows:
                   "pid": pid}
         with self._writing(connection) as connection:
             insert_row(connection, record)
-            self.write_run_file(record_of(connection.execute(
-                "SELECT * FROM runs WHERE run_id = ?", (run_id,)).fetchone()))
+            if kind != "sweep":  # a sweep's file needs its sweeps row too: create_sweep
+                self.persist(connection, run_id, {})
         return run_id
 
     def get(self, run_id: str) -> Run:
@@ -206,7 +206,9 @@ class RunRows:
             return None
         if record["state"] in ACTIVE_STATES:
             return None
-        return {column: value for column, value in record.items() if column in RUN_COLUMNS}
+        own_id = ("run_id", "sweep_id") if kind == "sweep" else ("run_id",)
+        return {column: value for column, value in record.items()
+                if column in RUN_COLUMNS and column not in own_id}
 
     def _writing(self, connection):
         """The caller's transaction, or one of our own: a file and its row change together."""

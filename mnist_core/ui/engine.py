@@ -2,10 +2,12 @@
 
 import streamlit as st
 
-from mnist_core import jobs
+from mnist_core import jobs, store
 from mnist_core.evaluate import inference, results
 from mnist_core.store import Registry
 from mnist_core.ui import loaders
+
+REPAIR_NOTICE = "lab_repair_notice"  # what this session was told about a repaired index
 
 RESULTS_KEPT = 8  # test-set answers of this many models stay in server memory
 
@@ -13,6 +15,28 @@ RESULTS_KEPT = 8  # test-set answers of this many models stay in server memory
 @st.cache_resource
 def registry() -> Registry:
     return Registry()
+
+
+def ensure_index() -> None:
+    """Before a page reads runs: a damaged or lost index is rebuilt from the run files, and
+    this session is told what happened. Stops the page when a live run forbids the repair."""
+    try:
+        registry().check_index()
+        return
+    except store.IndexDamaged as damage:
+        what = "missing" if damage.reason == store.MISSING_INDEX else f"damaged ({damage.reason})"
+    try:
+        report = store.repair(store.lab_home(), jobs.is_process_alive)
+    except store.RepairRefused as refusal:
+        st.error(f"The run index is {what} and cannot be rebuilt yet: {refusal}",
+                 icon=":material/build:")
+        st.stop()
+    registry.clear()  # opened afresh on the rebuilt index
+    kept = f" The old file was kept as `{report.moved_aside}`." if report.moved_aside else ""
+    skipped = f" {len(report.skipped)} damaged run files were skipped." if report.skipped else ""
+    st.session_state[REPAIR_NOTICE] = (
+        f"The run index was {what} and has been rebuilt from the run files (runs and sweeps "
+        f"recovered: {report.recovered}).{kept}{skipped}")
 
 
 @st.cache_resource

@@ -4,7 +4,7 @@ import streamlit as st
 
 from mnist_core import data
 from mnist_core.data import explore
-from mnist_core.ui import loaders
+from mnist_core.ui import engine, loaders
 from mnist_core.ui.contents import PAGES
 from mnist_core.ui.run_list import run_list
 from mnist_core.ui.workspace import workspace_field
@@ -17,6 +17,7 @@ def sidebar() -> str:
 
     Stops the page with the reason when no MNIST can be found.
     """
+    engine.ensure_index()
     with st.sidebar:
         menu_slot = st.container()  # on top, but drawn once the workspace is known
         workspace = workspace_field()
@@ -27,6 +28,8 @@ def sidebar() -> str:
         except data.DataError as error:
             st.error(str(error))
             st.stop()
+        if notice := st.session_state.get(engine.REPAIR_NOTICE):
+            st.info(notice, icon=":material/build:")
         run_list(workspace)
         data_source_panel(mnist)
     return workspace
