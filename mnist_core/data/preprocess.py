@@ -15,7 +15,8 @@ def scale(images: np.ndarray) -> np.ndarray:
 
 
 def one_hot(labels: np.ndarray, num_classes: int = NUM_CLASSES) -> np.ndarray:
-    """Digit labels (n,) -> float32 (n, 10) rows with a single 1, via Keras' to_categorical."""
+    """Digit labels (n,) -> float32 (n, 10) rows with a single 1: what Keras' to_categorical
+    gives (a unit test checks), in NumPy, so the data page need not import TensorFlow."""
     labels = np.asarray(labels)
     if labels.ndim != 1 or labels.dtype.kind not in "ui":
         raise ValueError(f"one_hot expects a 1-D array of integer labels, got {labels.dtype} "
@@ -23,9 +24,7 @@ def one_hot(labels: np.ndarray, num_classes: int = NUM_CLASSES) -> np.ndarray:
     if labels.size and (labels.min() < 0 or labels.max() >= num_classes):
         raise ValueError(f"one_hot expects labels in 0..{num_classes - 1}, "
                          f"got {labels.min()}..{labels.max()}")
-    from keras.utils import to_categorical  # imported here: Keras pulls in TensorFlow
-
-    return to_categorical(labels, num_classes).astype(np.float32)
+    return np.eye(num_classes, dtype=np.float32)[labels]
 
 
 def flatten(images: np.ndarray) -> np.ndarray:

@@ -39,6 +39,14 @@ def test_one_hot_against_a_hand_built_array():
     np.testing.assert_array_equal(encoded, expected)
 
 
+def test_one_hot_equals_keras_to_categorical_on_real_labels(tiny_mnist):
+    from keras.utils import to_categorical
+
+    labels = tiny_mnist.y_train
+    np.testing.assert_array_equal(preprocess.one_hot(labels),
+                                  to_categorical(labels, 10).astype(np.float32))
+
+
 def test_one_hot_of_nothing():
     assert preprocess.one_hot(np.array([], dtype=np.int64)).shape == (0, 10)
 
