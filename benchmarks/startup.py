@@ -58,7 +58,7 @@ def main() -> None:
     print(f"home page, cold: {home['seconds']:.2f} s "
           f"(TensorFlow imported: {home['tensorflow_imported']})")
     print(f"data page, cold: {data_page['seconds']:.2f} s "
-          f"(TensorFlow imported: {data_page['tensorflow_imported']}, for one-hot labels)")
+          f"(TensorFlow imported: {data_page['tensorflow_imported']})")
     print(f"data page / home: {data_page['seconds'] / home['seconds']:.1f}×")
     print(json.dumps({
         "home_seconds": round(home["seconds"], 3),
