@@ -3,6 +3,7 @@ delete, and runs whose process died."""
 
 import dataclasses
 import json
+import re
 import secrets
 import time
 from pathlib import Path
@@ -12,6 +13,8 @@ from mnist_core.store.database import Database
 from mnist_core.store.records import ACTIVE_STATES, Run, RunError
 
 LECTURE_WORKSPACE = "lecture"  # runs an instructor made from the CLI; every workspace sees them
+# Here rather than in jobs: the store names workspaces too (an imported zip's, for one).
+WORKSPACE_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 JSON_COLUMNS = {"config": {}, "history": [], "versions": {}, "data": {}}
 # Changes no run file needs: live progress is rewritten every half second, and a run that
 # was running when its index was lost comes back interrupted anyway.
@@ -21,6 +24,13 @@ RUN_COLUMNS = ("run_id", "kind", "sweep_id", "model", "workspace", "state", "con
                "command", "created_at", "started_at", "finished_at", "progress", "history",
                "params", "test_loss", "test_accuracy", "val_accuracy", "seconds", "versions",
                "data", "error", "pid", "cancel_requested")
+
+
+def check_workspace(name: str) -> str:
+    if not WORKSPACE_PATTERN.match(name or ""):
+        raise ValueError(
+            f"workspace name {name!r} must be 1 to 40 letters, digits, '-' or '_'")
+    return name
 
 
 def new_run_id() -> str:
