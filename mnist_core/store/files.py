@@ -34,11 +34,19 @@ class DiskFull(OSError):  # noqa: N818  (a public name that callers catch)
 
 def write_atomically(path: Path, payload: bytes) -> None:
     """Temporary file beside `path`, flushed to disk, then renamed over it."""
+    with replacing(path) as stream:
+        stream.write(payload)
+
+
+@contextlib.contextmanager
+def replacing(path: Path):
+    """A binary stream to a temporary file beside `path`, flushed to disk and renamed over
+    it when the block ends; an error in the block leaves `path` as it was."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as stream:
-            stream.write(payload)
+            yield stream
             stream.flush()
             os.fsync(stream.fileno())
         os.replace(temporary, path)

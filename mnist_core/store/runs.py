@@ -37,6 +37,12 @@ def new_run_id() -> str:
     return time.strftime("%Y%m%d-%H%M%S") + "-" + secrets.token_hex(3)
 
 
+def interrupted(record: dict, error: str) -> dict:
+    """A queued or running run's (or sweep's) record, stopped for good; `error` says why."""
+    return {**record, "state": "interrupted", "pid": None, "finished_at": time.time(),
+            "error": error}
+
+
 def record_of(row) -> dict:
     """A run row as its file holds it: JSON columns as values (their empty value if damaged)."""
     record = dict(row)
