@@ -26,15 +26,16 @@ def add_workspace_parsers(subparsers) -> None:
 
 def export_command(arguments) -> int:
     result = archive.export_workspace(Registry(), arguments.workspace, arguments.zip)
-    print(json.dumps(result) if arguments.json else
-          f"exported workspace {arguments.workspace!r} to {result['path']} "
-          f"(runs: {result['runs']}, sweeps: {result['sweeps']})")
-    return 0
+    return _report(arguments, result, f"exported workspace {arguments.workspace!r} to "
+                   f"{result['path']} (runs: {result['runs']}, sweeps: {result['sweeps']})")
 
 
 def import_command(arguments) -> int:
     result = archive.import_workspace(Registry(), arguments.zip, arguments.workspace)
-    print(json.dumps(result) if arguments.json else
-          f"imported into workspace {result['workspace']!r} "
-          f"(runs and sweeps: {result['imported']})")
+    return _report(arguments, result, f"imported into workspace {result['workspace']!r} "
+                   f"(runs and sweeps: {result['imported']})")
+
+
+def _report(arguments, result: dict, text: str) -> int:
+    print(json.dumps(result) if arguments.json else text)
     return 0
