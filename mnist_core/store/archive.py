@@ -66,19 +66,22 @@ def export_workspace(registry, workspace: str, path) -> dict:
     if not runs and not sweeps:
         raise RunError(f"workspace {workspace!r} has no runs or sweeps to export")
     run_ids = [run.run_id for run in runs]
-    sources = []
+    records = {}  # each file as read once: a running sweep's member list is one snapshot
     for sweep in sweeps:
-        sources.append(registry.sweep_file(sweep.sweep_id))
-        run_ids += _exportable(workspace, sources[-1], files.SWEEP_KEYS).get("members", [])
+        sweep_file = registry.sweep_file(sweep.sweep_id)
+        records[sweep_file] = _exportable(workspace, sweep_file, files.SWEEP_KEYS)
+        run_ids += records[sweep_file].get("members", [])
     for run_id in run_ids:
-        _exportable(workspace, registry.run_file(run_id), files.RUN_KEYS)
-        sources += [path for path in (registry.run_file(run_id), registry.model_path(run_id))
-                    if path.is_file()]
+        records[registry.run_file(run_id)] = _exportable(workspace, registry.run_file(run_id),
+                                                         files.RUN_KEYS)
     path = Path(path)
     with files.replacing(path) as stream, \
             zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED) as archive:
-        for source in sources:
-            archive.write(source, source.relative_to(registry.home).as_posix())
+        for record_file, record in records.items():
+            archive.writestr(_entry_name(registry, record_file), files.record_bytes(record))
+            model = record_file.with_name(files.MODEL_FILE)
+            if model.is_file():
+                archive.write(model, _entry_name(registry, model))
     return {"path": str(path), "runs": len(runs), "sweeps": len(sweeps)}
 
 
@@ -89,6 +92,11 @@ def _exportable(workspace: str, path: Path, required: tuple[str, ...]) -> dict:
     except RunError as error:
         raise RunError(f"cannot export workspace {workspace!r}: {error}; delete that run (or "
                        "sweep) and export again") from None
+
+
+def _entry_name(registry, path: Path) -> str:
+    """A file's name in the zip: its place in the home."""
+    return path.relative_to(registry.home).as_posix()
 
 
 def import_workspace(registry, path, workspace: str | None = None) -> dict:

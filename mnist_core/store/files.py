@@ -66,7 +66,12 @@ def is_disk_full(error: BaseException) -> bool:
 
 
 def write_record(path: Path, record: dict) -> None:
-    write_atomically(path, json.dumps({"format": FORMAT, **record}, indent=1).encode())
+    write_atomically(path, record_bytes(record))
+
+
+def record_bytes(record: dict) -> bytes:
+    """A run or sweep file's contents."""
+    return json.dumps({"format": FORMAT, **record}, indent=1).encode()
 
 
 def read_record(path: Path, required: tuple[str, ...]) -> dict:
