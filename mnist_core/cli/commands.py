@@ -10,7 +10,7 @@ import os
 import sys
 
 from mnist_core import data, jobs, store
-from mnist_core.cli import sweep_command, train_command
+from mnist_core.cli import sweep_command, train_command, workspace_command
 from mnist_core.store import Registry, RunError
 
 
@@ -30,6 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     train_command.add_train_parser(commands, _Parser)
     sweep_command.add_sweep_parser(commands)
+    workspace_command.add_workspace_parsers(commands)
 
     runs = commands.add_parser("runs", help="list stored runs")
     runs.add_argument("--workspace", default=None)
@@ -56,7 +57,8 @@ def main(argv: list[str] | None = None) -> int:
     arguments = build_parser().parse_args(argv)
     handler = {"info": _info, "train": _train, "runs": _runs, "delete": _delete,
                "predict": _predict, "sweep": sweep_command.run_sweep_command,
-               "repair": _repair}
+               "repair": _repair, "export": workspace_command.export_command,
+               "import": workspace_command.import_command}
     try:
         return handler[arguments.command](arguments)
     except (ValueError, RunError) as error:  # UploadError is a ValueError

@@ -5,15 +5,14 @@ from mnist_core.jobs.pool import WorkerPool
 from mnist_core.jobs.processes import is_process_alive
 from mnist_core.jobs.queue import (
     MAX_QUEUED_PER_WORKSPACE,
-    WORKSPACE_PATTERN,
     QueueFull,
     check_room,
-    check_workspace,
     claim_next,
     position,
     queue_order,
     submit,
 )
+from mnist_core.store import WORKSPACE_PATTERN, check_workspace  # their home; here for callers
 
 __all__ = ["MAX_QUEUED_PER_WORKSPACE", "QueueFull", "WORKSPACE_PATTERN", "WorkerPool", "check_room",
            "check_workspace", "claim_next", "is_process_alive", "position", "queue_order",

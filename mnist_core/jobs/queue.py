@@ -4,25 +4,16 @@ The queue is the registry itself (rows in state 'queued'), so every process, a r
 server included, sees the same queue, and a claim is one SQLite transaction.
 """
 
-import re
 import time
 
 from mnist_core.models import config, kinds, reproduce
-from mnist_core.store import Registry, Run
+from mnist_core.store import Registry, Run, check_workspace
 
 MAX_QUEUED_PER_WORKSPACE = 3
-WORKSPACE_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 
 
 class QueueFull(ValueError):  # noqa: N818  (a public name that callers catch)
     """The workspace already has as many jobs waiting as it may."""
-
-
-def check_workspace(name: str) -> str:
-    if not WORKSPACE_PATTERN.match(name or ""):
-        raise ValueError(
-            f"workspace name {name!r} must be 1 to 40 letters, digits, '-' or '_'")
-    return name
 
 
 def submit(registry: Registry, run_config: config.RunConfig, workspace: str) -> str:

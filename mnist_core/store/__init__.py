@@ -6,8 +6,9 @@ from mnist_core.store.files import DiskFull
 from mnist_core.store.records import ACTIVE_STATES, FINAL_STATES, Run, RunError, Sweep
 from mnist_core.store.registry import Registry, lab_home
 from mnist_core.store.repair import RepairRefused, RepairReport, repair
-from mnist_core.store.runs import LECTURE_WORKSPACE, new_run_id
+from mnist_core.store.runs import LECTURE_WORKSPACE, WORKSPACE_PATTERN, check_workspace, new_run_id
 
-__all__ = ["ACTIVE_STATES", "FINAL_STATES", "LECTURE_WORKSPACE", "MISSING_INDEX", "DiskFull",
-           "IndexDamaged", "Registry", "RepairRefused", "RepairReport", "Run", "RunError",
-           "Sweep", "lab_home", "new_run_id", "repair"]
+__all__ = ["ACTIVE_STATES", "FINAL_STATES", "LECTURE_WORKSPACE", "MISSING_INDEX",
+           "WORKSPACE_PATTERN", "DiskFull", "IndexDamaged", "Registry", "RepairRefused",
+           "RepairReport", "Run", "RunError", "Sweep", "check_workspace", "lab_home",
+           "new_run_id", "repair"]

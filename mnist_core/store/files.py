@@ -34,11 +34,19 @@ class DiskFull(OSError):  # noqa: N818  (a public name that callers catch)
 
 def write_atomically(path: Path, payload: bytes) -> None:
     """Temporary file beside `path`, flushed to disk, then renamed over it."""
+    with replacing(path) as stream:
+        stream.write(payload)
+
+
+@contextlib.contextmanager
+def replacing(path: Path):
+    """A binary stream to a temporary file beside `path`, flushed to disk and renamed over
+    it when the block ends; an error in the block leaves `path` as it was."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as stream:
-            stream.write(payload)
+            yield stream
             stream.flush()
             os.fsync(stream.fileno())
         os.replace(temporary, path)
@@ -58,7 +66,12 @@ def is_disk_full(error: BaseException) -> bool:
 
 
 def write_record(path: Path, record: dict) -> None:
-    write_atomically(path, json.dumps({"format": FORMAT, **record}, indent=1).encode())
+    write_atomically(path, record_bytes(record))
+
+
+def record_bytes(record: dict) -> bytes:
+    """A run or sweep file's contents."""
+    return json.dumps({"format": FORMAT, **record}, indent=1).encode()
 
 
 def read_record(path: Path, required: tuple[str, ...]) -> dict:

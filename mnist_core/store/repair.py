@@ -5,7 +5,6 @@ were running come back interrupted; queued ones stay queued.
 """
 
 import dataclasses
-import json
 import os
 import time
 from pathlib import Path
@@ -13,7 +12,8 @@ from pathlib import Path
 from mnist_core.store import files
 from mnist_core.store.database import Database
 from mnist_core.store.records import RunError
-from mnist_core.store.runs import insert_row
+from mnist_core.store.runs import insert_row, interrupted
+from mnist_core.store.sweeps import insert_sweep_rows
 
 INDEX_FILE = "registry.sqlite"
 
@@ -73,13 +73,8 @@ def rebuild(home: Path, is_alive) -> RepairReport:
             insert_row(connection, _stopped(record, home / files.RUNS_DIR / record["run_id"]
                                             / files.RUN_FILE))
         for record in sweeps:
-            record = _stopped(record, home / files.SWEEPS_DIR / record["sweep_id"]
-                              / files.SWEEP_FILE)
-            insert_row(connection, {**record, "run_id": record["sweep_id"], "kind": "sweep",
-                                    "sweep_id": None})
-            connection.execute("INSERT INTO sweeps (sweep_id, spec, tasks_total) VALUES (?, ?, ?)",
-                               (record["sweep_id"], json.dumps(record["spec"]),
-                                record["tasks_total"]))
+            insert_sweep_rows(connection, _stopped(
+                record, home / files.SWEEPS_DIR / record["sweep_id"] / files.SWEEP_FILE))
     moved = _move_aside(index, _is_damaged(index)) if index.exists() else None
     os.replace(fresh, index)
     return RepairReport(recovered=len(runs) + len(sweeps), skipped=skipped, moved_aside=moved)
@@ -89,9 +84,8 @@ def _stopped(record: dict, path: Path) -> dict:
     """A run found running (its process is gone) comes back interrupted, in its file too."""
     if record["state"] != "running":
         return record
-    record = {**record, "state": "interrupted", "pid": None, "finished_at": time.time(),
-              "error": "its training process stopped before the run finished (it was "
-                       "running when the index was rebuilt)"}
+    record = interrupted(record, "its training process stopped before the run finished (it "
+                                 "was running when the index was rebuilt)")
     files.write_record(path, record)
     return record
 

@@ -3,6 +3,7 @@ delete, and runs whose process died."""
 
 import dataclasses
 import json
+import re
 import secrets
 import time
 from pathlib import Path
@@ -12,6 +13,8 @@ from mnist_core.store.database import Database
 from mnist_core.store.records import ACTIVE_STATES, Run, RunError
 
 LECTURE_WORKSPACE = "lecture"  # runs an instructor made from the CLI; every workspace sees them
+# Here rather than in jobs: the store names workspaces too (an imported zip's, for one).
+WORKSPACE_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 JSON_COLUMNS = {"config": {}, "history": [], "versions": {}, "data": {}}
 # Changes no run file needs: live progress is rewritten every half second, and a run that
 # was running when its index was lost comes back interrupted anyway.
@@ -23,8 +26,21 @@ RUN_COLUMNS = ("run_id", "kind", "sweep_id", "model", "workspace", "state", "con
                "data", "error", "pid", "cancel_requested")
 
 
+def check_workspace(name: str) -> str:
+    if not WORKSPACE_PATTERN.match(name or ""):
+        raise ValueError(
+            f"workspace name {name!r} must be 1 to 40 letters, digits, '-' or '_'")
+    return name
+
+
 def new_run_id() -> str:
     return time.strftime("%Y%m%d-%H%M%S") + "-" + secrets.token_hex(3)
+
+
+def interrupted(record: dict, error: str) -> dict:
+    """A queued or running run's (or sweep's) record, stopped for good; `error` says why."""
+    return {**record, "state": "interrupted", "pid": None, "finished_at": time.time(),
+            "error": error}
 
 
 def record_of(row) -> dict:

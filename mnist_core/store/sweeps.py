@@ -9,13 +9,21 @@ from pathlib import Path
 from mnist_core.store import files
 from mnist_core.store.database import Database
 from mnist_core.store.records import FINAL_STATES, Run, RunError, Sweep
-from mnist_core.store.runs import LECTURE_WORKSPACE, with_problem
+from mnist_core.store.runs import LECTURE_WORKSPACE, insert_row, with_problem
 
 _SWEEP_QUERY = (
     "SELECT s.sweep_id, r.workspace, r.state, s.spec, r.command, r.created_at, r.started_at,"
     " r.finished_at, r.progress, r.seconds, r.error, r.pid, r.cancel_requested, s.tasks_total,"
     " s.training_now, s.eta_seconds FROM sweeps s JOIN runs r ON r.run_id = s.sweep_id")
 _SWEEP_COLUMNS = ("tasks_total", "training_now", "eta_seconds")  # the rest live in runs
+
+
+def insert_sweep_rows(connection, record: dict) -> None:
+    """Insert a sweep's job row and its sweeps row from a sweep file's record."""
+    insert_row(connection, {**record, "run_id": record["sweep_id"], "kind": "sweep",
+                            "sweep_id": None})
+    connection.execute("INSERT INTO sweeps (sweep_id, spec, tasks_total) VALUES (?, ?, ?)",
+                       (record["sweep_id"], json.dumps(record["spec"]), record["tasks_total"]))
 
 
 class SweepRows:

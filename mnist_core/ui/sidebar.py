@@ -1,4 +1,5 @@
-"""The sidebar every page shows: the menu, the workspace, its runs, where the data came from."""
+"""The sidebar every page shows: the menu, the workspace, its runs and their zip, where the data
+came from."""
 
 import streamlit as st
 
@@ -8,6 +9,7 @@ from mnist_core.ui import engine, loaders
 from mnist_core.ui.contents import PAGES
 from mnist_core.ui.run_list import run_list
 from mnist_core.ui.workspace import workspace_field
+from mnist_core.ui.workspace_archive import workspace_download
 
 HOME = "streamlit_app.py"  # the entry point; st.page_link paths are relative to its folder
 
@@ -31,6 +33,7 @@ def sidebar() -> str:
         if notice := st.session_state.get(engine.REPAIR_NOTICE):
             st.info(notice, icon=":material/build:")
         run_list(workspace)
+        workspace_download(workspace)
         data_source_panel(mnist)
     return workspace
 
