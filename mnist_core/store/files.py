@@ -28,6 +28,24 @@ RUN_KEYS = ("run_id", "kind", "model", "workspace", "state", "config", "seed", "
 SWEEP_KEYS = ("sweep_id", "workspace", "state", "spec", "command", "created_at", "tasks_total")
 
 
+class HomeLayout:
+    """Where each record's files live under the lab home (a part of the Registry)."""
+
+    home: Path
+
+    def run_dir(self, run_id: str) -> Path:
+        return self.home / RUNS_DIR / run_id
+
+    def run_file(self, run_id: str) -> Path:
+        return self.run_dir(run_id) / RUN_FILE
+
+    def sweep_dir(self, sweep_id: str) -> Path:
+        return self.home / SWEEPS_DIR / sweep_id
+
+    def sweep_file(self, sweep_id: str) -> Path:
+        return self.sweep_dir(sweep_id) / SWEEP_FILE
+
+
 class DiskFull(OSError):  # noqa: N818  (a public name that callers catch)
     """Nothing more can be written under MNIST_LAB_HOME."""
 

@@ -12,7 +12,7 @@ from mnist_core.store.records import RunError
 class ModelFiles:
     """The Registry's model-file methods (see store.registry)."""
 
-    run_dir: Callable[[str], Path]  # RunRows.run_dir
+    run_dir: Callable[[str], Path]  # HomeLayout.run_dir
 
     def model_path(self, run_id: str) -> Path:
         return self.run_dir(run_id) / files.MODEL_FILE

@@ -2,7 +2,7 @@
 
 A facade over each run's own files (store.files, the truth) and the SQLite index built from
 them (store.database, for fast listing and atomic claims): its methods come from RunRows,
-SweepRows and ModelFiles, so callers hold one object.
+SweepRows, ModelFiles and HomeLayout, so callers hold one object.
 """
 
 import os
@@ -19,7 +19,7 @@ def lab_home() -> Path:
     return Path(os.environ.get("MNIST_LAB_HOME") or Path.home() / ".mnist_lab")
 
 
-class Registry(RunRows, SweepRows, ModelFiles):
+class Registry(RunRows, SweepRows, ModelFiles, files.HomeLayout):
     """Runs, sweeps and model files. Safe to use from several processes at once.
 
     Opening it rebuilds a missing index from the run files and migrates a home written

@@ -80,13 +80,6 @@ class RunRows:
     """The Registry's run methods (see store.registry)."""
 
     database: Database
-    home: Path
-
-    def run_dir(self, run_id: str) -> Path:
-        return self.home / files.RUNS_DIR / run_id
-
-    def run_file(self, run_id: str) -> Path:
-        return self.run_dir(run_id) / files.RUN_FILE
 
     def create(self, *, config: dict, model: str, workspace: str, seed: int, command: str,
                state: str = "queued", kind: str = "single", sweep_id: str | None = None,

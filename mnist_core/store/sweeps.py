@@ -4,7 +4,6 @@ its member ids; each member has a run file of its own."""
 
 import json
 import time
-from pathlib import Path
 
 from mnist_core.store import files
 from mnist_core.store.database import Database
@@ -30,13 +29,6 @@ class SweepRows:
     """The Registry's sweep methods (see store.registry); they use its run methods."""
 
     database: Database
-    home: Path
-
-    def sweep_dir(self, sweep_id: str) -> Path:
-        return self.home / files.SWEEPS_DIR / sweep_id
-
-    def sweep_file(self, sweep_id: str) -> Path:
-        return self.sweep_dir(sweep_id) / files.SWEEP_FILE
 
     def write_sweep_file(self, connection, job: dict) -> None:
         """The sweep's file from its job row's record `job`, its sweeps row and its members."""
