@@ -126,23 +126,23 @@ def predict_files(paths: list[str | Path], run_ids: list[str],
         return []
     digits = np.stack([read_digit(path) for path in paths])  # (files, 28, 28)
     cache = ModelCache(registry, capacity=len(run_ids))  # checks each model takes 28×28 digits
-    rows = []
+    answers = {}
     for run_id in run_ids:
         try:
-            probabilities = predict(cache.get(run_id), digits)
+            answers[run_id] = predict(cache.get(run_id), digits)
         except RunError as error:
-            rows += [_row(path, run_id, error=str(error)) for path in paths]
-            continue
-        rows += [_row(path, run_id, probabilities[index]) for index, path in enumerate(paths)]
-    order = {str(path): index for index, path in enumerate(paths)}
-    return sorted(rows, key=lambda row: order[row["image"]])  # by file, then run, as asked
+            answers[run_id] = str(error)
+    return [_row(path, run_id, answer if isinstance(answer, str) else answer[index])
+            for index, path in enumerate(paths) for run_id, answer in answers.items()]
 
 
-def _row(path, run_id: str, probabilities: np.ndarray | None = None, error=None) -> dict:
+def _row(path, run_id: str, answer: np.ndarray | str) -> dict:
+    """One file's answer from one model: its probabilities, or the model's error."""
+    failed = isinstance(answer, str)
     return {"image": str(path), "run_id": run_id,
-            "label": None if probabilities is None else int(probabilities.argmax()),
-            "probabilities": None if probabilities is None else probabilities.tolist(),
-            "error": error}
+            "label": None if failed else int(answer.argmax()),
+            "probabilities": None if failed else answer.tolist(),
+            "error": answer if failed else None}
 
 
 def limit_threads(intra_op: int = 1, inter_op: int = 1) -> bool:

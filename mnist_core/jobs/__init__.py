@@ -2,7 +2,6 @@
 here, so callers read as `jobs.submit(...)` and `jobs.WorkerPool(...)`)."""
 
 from mnist_core.jobs.pool import WorkerPool
-from mnist_core.jobs.processes import is_process_alive
 from mnist_core.jobs.queue import (
     MAX_QUEUED_PER_WORKSPACE,
     QueueFull,
@@ -12,8 +11,11 @@ from mnist_core.jobs.queue import (
     queue_order,
     submit,
 )
-from mnist_core.store import WORKSPACE_PATTERN, check_workspace  # their home; here for callers
 
-__all__ = ["MAX_QUEUED_PER_WORKSPACE", "QueueFull", "WORKSPACE_PATTERN", "WorkerPool", "check_room",
-           "check_workspace", "claim_next", "is_process_alive", "position", "queue_order",
-           "submit"]
+# Their home is the store; here for callers.
+from mnist_core.store import WORKSPACE_PATTERN, check_workspace
+from mnist_core.store.processes import is_process_alive
+
+__all__ = ["MAX_QUEUED_PER_WORKSPACE", "QueueFull", "WORKSPACE_PATTERN", "WorkerPool",
+           "check_room", "check_workspace", "claim_next", "is_process_alive", "position",
+           "queue_order", "submit"]

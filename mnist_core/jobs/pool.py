@@ -6,10 +6,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from mnist_core.jobs.processes import is_process_alive
 from mnist_core.jobs.queue import submit
 from mnist_core.models import config
 from mnist_core.store import Registry
+from mnist_core.store.processes import is_process_alive
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 

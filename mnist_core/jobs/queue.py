@@ -82,9 +82,8 @@ def claim_next(registry: Registry, pid: int) -> Run | None:
         if not order:
             return None
         run = order[0]
-        connection.execute(
-            "UPDATE runs SET state = 'running', started_at = ?, pid = ? WHERE run_id = ?",
-            (time.time(), pid, run.run_id))
+        registry.update(run.run_id, connection, state="running", started_at=time.time(),
+                        pid=pid)
     return registry.get(run.run_id)
 
 

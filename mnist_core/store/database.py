@@ -75,11 +75,10 @@ class Database:
 
     def __init__(self, path: Path):
         self.path = path
+        existed = path.exists()
         with self.connect(create=True) as connection:
             connection.execute("PRAGMA journal_mode=WAL")
-            verdict = connection.execute("PRAGMA quick_check").fetchone()[0]
-            if verdict != "ok":
-                raise IndexDamaged(path, verdict.splitlines()[0])
+            self._verify(connection, has_schema=existed)
             connection.executescript(SCHEMA)
             present = {row["name"] for row in connection.execute("PRAGMA table_info(runs)")}
             for column, declaration in ADDED_COLUMNS.items():
@@ -110,7 +109,8 @@ class Database:
         try:
             yield
         except sqlite3.DatabaseError as error:
-            if type(error) is sqlite3.DatabaseError or "malformed" in str(error):
+            if type(error) is sqlite3.DatabaseError or any(
+                    sign in str(error) for sign in ("malformed", "no such table")):
                 raise IndexDamaged(self.path, str(error).splitlines()[0]) from error
             raise
 
@@ -127,10 +127,23 @@ class Database:
                 raise
             connection.execute("COMMIT")
 
-    def check(self) -> None:
-        """The cheapest query that reads the index: raises IndexDamaged when it cannot."""
+    def check(self, thoroughly: bool) -> None:
+        """Raises IndexDamaged when the index cannot be read: thoroughly, every page of it
+        (PRAGMA quick_check); else with the cheapest query that opens it."""
         with self.connect() as connection:
-            connection.execute("SELECT run_id FROM runs LIMIT 1").fetchall()
+            if thoroughly:
+                self._verify(connection, has_schema=True)
+            else:
+                connection.execute("SELECT run_id FROM runs LIMIT 1").fetchall()
+
+    def _verify(self, connection, has_schema: bool) -> None:
+        verdict = connection.execute("PRAGMA quick_check").fetchone()[0]
+        if verdict != "ok":
+            raise IndexDamaged(self.path, verdict.splitlines()[0])
+        if has_schema and not connection.execute(
+                "SELECT 1 FROM sqlite_master WHERE name = 'runs'").fetchone():
+            # An emptied file reads as an empty database: never take it for "no runs".
+            raise IndexDamaged(self.path, "it holds no runs table")
 
     def using(self, connection=None):
         """The caller's connection (inside its transaction), or a new one of our own."""

@@ -15,6 +15,7 @@ import json
 import os
 import shutil
 import tempfile
+import threading
 from pathlib import Path
 
 from mnist_core.store.records import RunError
@@ -120,13 +121,27 @@ def remove_tree(path: Path) -> None:
     shutil.rmtree(doomed, ignore_errors=True)
 
 
+_held_alone = threading.local()  # the homes this thread holds the lock of alone
+
+
 @contextlib.contextmanager
-def home_lock(home: Path):
-    """An exclusive lock on the lab home, for repairing or migrating its index."""
+def home_lock(home: Path, shared: bool = False):
+    """The lab home's lock: shared by every write transaction, held alone while the index
+    is repaired, a home migrated or a zip imported, so a rebuild never misses a write made
+    during it. A thread that holds it alone may write (its shared requests pass)."""
+    held = getattr(_held_alone, "homes", set())
+    key = str(home.resolve())
+    if shared and key in held:
+        yield
+        return
     home.mkdir(parents=True, exist_ok=True)
     with open(home / "store.lock", "a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+        fcntl.flock(handle, fcntl.LOCK_SH if shared else fcntl.LOCK_EX)
+        if not shared:
+            _held_alone.homes = held | {key}
         try:
             yield
         finally:
+            if not shared:
+                _held_alone.homes = held
             fcntl.flock(handle, fcntl.LOCK_UN)

@@ -5,12 +5,14 @@ them (store.database, for fast listing and atomic claims): its methods come from
 SweepRows, ModelFiles and HomeLayout, so callers hold one object.
 """
 
+import contextlib
 import os
 from pathlib import Path
 
 from mnist_core.store import files, migrate, repair
-from mnist_core.store.database import Database
+from mnist_core.store.database import MISSING_INDEX, Database, IndexDamaged
 from mnist_core.store.model_files import ModelFiles
+from mnist_core.store.processes import is_process_alive
 from mnist_core.store.runs import RunRows
 from mnist_core.store.sweeps import SweepRows
 
@@ -30,10 +32,11 @@ class Registry(RunRows, SweepRows, ModelFiles, files.HomeLayout):
         self.home = Path(home) if home else lab_home()
         self.path = self.home / repair.INDEX_FILE
         self._file_checks: dict = {}  # record id -> (file signature, its problem or None)
+        self._index_signature = None  # the index file as check_index last found it sound
         if not self.path.exists():
             with files.home_lock(self.home):
                 if not self.path.exists() and not migrate.needs_migration(self.home):
-                    repair.rebuild(self.home, is_alive=lambda pid: False)
+                    repair.rebuild(self.home, is_process_alive)
         self.database = Database(self.path)
         if migrate.needs_migration(self.home):
             with files.home_lock(self.home):
@@ -41,9 +44,23 @@ class Registry(RunRows, SweepRows, ModelFiles, files.HomeLayout):
                     migrate.migrate(self)
 
     def check_index(self) -> None:
-        """Raises IndexDamaged when the index is damaged or gone (see ui.engine)."""
-        self.database.check()
+        """Raises IndexDamaged when the index is damaged or gone (see ui.engine). Every page
+        of it is checked when its file changed (overwritten, truncated) since the last look."""
+        try:
+            stat = self.path.stat()
+        except FileNotFoundError:
+            raise IndexDamaged(self.path, MISSING_INDEX) from None
+        signature = (stat.st_mtime_ns, stat.st_size)
+        self.database.check(thoroughly=signature != self._index_signature)
+        self._index_signature = signature
 
+    @contextlib.contextmanager
     def transaction(self, read_only: bool = False):
-        """See Database.transaction: for read-decide-write steps such as claiming a job."""
-        return self.database.transaction(read_only)
+        """See Database.transaction: for read-decide-write steps such as claiming a job.
+        A write transaction holds the home's lock shared: a repair waits for it."""
+        if read_only:
+            with self.database.transaction(read_only=True) as connection:
+                yield connection
+            return
+        with files.home_lock(self.home, shared=True), self.database.transaction() as connection:
+            yield connection

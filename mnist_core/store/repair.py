@@ -6,6 +6,7 @@ were running come back interrupted; queued ones stay queued.
 
 import dataclasses
 import os
+import sqlite3
 import time
 from pathlib import Path
 
@@ -48,10 +49,14 @@ def scan(home: Path) -> tuple[list[dict], list[dict], list[dict]]:
     return found[files.RUNS_DIR], found[files.SWEEPS_DIR], skipped
 
 
-def repair(home: Path, is_alive) -> RepairReport:
+def repair(home: Path, is_alive, only_if_damaged: bool = False) -> RepairReport | None:
     """Rebuild `home`'s index from its files, under the home's lock. Raises RepairRefused
-    while a live process (is_alive(pid)) trains one of its runs."""
+    while a live process (is_alive(pid)) trains one of its runs. With only_if_damaged, an
+    index found sound once the lock is held (another process repaired it meanwhile) is
+    left as it is, and None returned."""
     with files.home_lock(home):
+        if only_if_damaged and not is_damaged(home / INDEX_FILE):
+            return None
         return rebuild(home, is_alive)
 
 
@@ -67,17 +72,37 @@ def rebuild(home: Path, is_alive) -> RepairReport:
     index = home / INDEX_FILE
     fresh = home / f".{INDEX_FILE}.rebuilding-{os.getpid()}"
     _remove_index(fresh)
-    database = Database(fresh)
+    try:
+        recovered = _fill(Database(fresh), home, runs, sweeps, skipped)
+        moved = _move_aside(index, is_damaged(index)) if index.exists() else None
+        os.replace(fresh, index)
+    finally:
+        _remove_index(fresh)  # nothing is left of a rebuild that failed
+    return RepairReport(recovered=recovered, skipped=skipped, moved_aside=moved)
+
+
+def _fill(database: Database, home: Path, runs, sweeps, skipped: list[dict]) -> int:
+    """Index every record; one the index refuses (a second copy of an id, say) is skipped
+    with the reason, not the whole repair."""
+    recovered = 0
     with database.transaction() as connection:
-        for record in runs:
-            insert_row(connection, _stopped(record, home / files.RUNS_DIR / record["run_id"]
-                                            / files.RUN_FILE))
-        for record in sweeps:
-            insert_sweep_rows(connection, _stopped(
-                record, home / files.SWEEPS_DIR / record["sweep_id"] / files.SWEEP_FILE))
-    moved = _move_aside(index, _is_damaged(index)) if index.exists() else None
-    os.replace(fresh, index)
-    return RepairReport(recovered=len(runs) + len(sweeps), skipped=skipped, moved_aside=moved)
+        for folder, name, records, insert in (
+                (files.RUNS_DIR, files.RUN_FILE, runs, insert_row),
+                (files.SWEEPS_DIR, files.SWEEP_FILE, sweeps, insert_sweep_rows)):
+            for record in records:
+                record_id = record.get("run_id") or record["sweep_id"]
+                path = home / folder / record_id / name
+                connection.execute("SAVEPOINT record")
+                try:
+                    insert(connection, _stopped(record, path))
+                except sqlite3.DatabaseError as error:
+                    connection.execute("ROLLBACK TO record")
+                    skipped.append({"path": str(path), "reason": f"not indexed: {error}"})
+                    continue
+                finally:
+                    connection.execute("RELEASE record")
+                recovered += 1
+    return recovered
 
 
 def _stopped(record: dict, path: Path) -> dict:
@@ -90,12 +115,18 @@ def _stopped(record: dict, path: Path) -> dict:
     return record
 
 
-def _is_damaged(index: Path) -> bool:
-    try:
-        Database(index)
-    except RunError:  # IndexDamaged
+def is_damaged(index: Path) -> bool:
+    """Whether an index is missing or unsound, read without changing it."""
+    if not index.exists():
         return True
-    return False
+    try:
+        with sqlite3.connect(f"{index.resolve().as_uri()}?mode=ro", uri=True) as connection:
+            verdict = connection.execute("PRAGMA quick_check").fetchone()[0]
+            has_runs = connection.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'runs'").fetchone()
+    except sqlite3.DatabaseError:
+        return True
+    return verdict != "ok" or not has_runs
 
 
 def _move_aside(index: Path, damaged: bool) -> str:

@@ -6,10 +6,11 @@ import json
 import re
 import secrets
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from mnist_core.store import files
-from mnist_core.store.database import Database
+from mnist_core.store.database import Database, IndexDamaged
 from mnist_core.store.records import ACTIVE_STATES, Run, RunError
 
 LECTURE_WORKSPACE = "lecture"  # runs an instructor made from the CLI; every workspace sees them
@@ -80,19 +81,21 @@ class RunRows:
     """The Registry's run methods (see store.registry)."""
 
     database: Database
+    transaction: Callable  # Registry.transaction
 
     def create(self, *, config: dict, model: str, workspace: str, seed: int, command: str,
                state: str = "queued", kind: str = "single", sweep_id: str | None = None,
-               params: int | None = None, pid: int | None = None, connection=None) -> str:
+               params: int | None = None, pid: int | None = None, connection=None,
+               **results) -> str:
         """Write the run's file, then insert its row; return its id. Pass `connection` to
-        insert inside a transaction()."""
+        insert inside a transaction(); `results` (history, metrics, ...) go in at once."""
         run_id = new_run_id()
         now = time.time()
         record = {"run_id": run_id, "kind": kind, "sweep_id": sweep_id, "model": model,
                   "workspace": workspace, "state": state, "config": config, "seed": seed,
                   "command": command, "created_at": now,
                   "started_at": now if state == "running" else None, "params": params,
-                  "pid": pid}
+                  "pid": pid, **results}
         with self._writing(connection) as connection:
             insert_row(connection, record)
             if kind != "sweep":  # a sweep's file needs its sweeps row too: create_sweep
@@ -136,13 +139,26 @@ class RunRows:
         batches its writes with write_file=False), then its row."""
         if not fields:
             return
-        with self._writing(connection) as connection:
-            if write_file and set(fields) - EPHEMERAL_COLUMNS:
-                self.persist(connection, run_id, fields)
-            values = row_values(fields)
-            assignments = ", ".join(f"{column} = ?" for column in values)
-            connection.execute(f"UPDATE runs SET {assignments} WHERE run_id = ?",
-                               [*values.values(), run_id])
+        durable = write_file and bool(set(fields) - EPHEMERAL_COLUMNS)
+        try:
+            with self._writing(connection) as connection:
+                if durable:
+                    self.persist(connection, run_id, fields)
+                values = row_values(fields)
+                assignments = ", ".join(f"{column} = ?" for column in values)
+                connection.execute(f"UPDATE runs SET {assignments} WHERE run_id = ?",
+                                   [*values.values(), run_id])
+        except IndexDamaged:
+            if durable:  # the file still learns how the run went: a repair rebuilds from it
+                self._update_file_only(run_id, fields)
+            raise
+
+    def _update_file_only(self, run_id: str, fields: dict) -> None:
+        for path, required in ((self.run_file(run_id), files.RUN_KEYS),
+                               (self.sweep_file(run_id), files.SWEEP_KEYS)):
+            if path.exists():
+                files.write_record(path, {**files.read_record(path, required), **fields})
+                return
 
     def persist(self, connection, run_id: str, fields: dict) -> None:
         """Write the file of run (or sweep job) `run_id` as its row will be with `fields`."""
@@ -160,7 +176,7 @@ class RunRows:
 
     def request_cancel(self, run_id: str) -> None:
         """A queued run is cancelled at once; a running one when its trainer next looks."""
-        with self.database.transaction() as connection:
+        with self.transaction() as connection:
             row = connection.execute("SELECT state FROM runs WHERE run_id = ?",
                                      (run_id,)).fetchone()
             if row is None:
@@ -178,10 +194,11 @@ class RunRows:
 
     def delete(self, run_id: str) -> None:
         self.get(run_id)  # raises RunError for an unknown id
-        with self.database.connect() as connection:
-            connection.execute("DELETE FROM runs WHERE run_id = ?", (run_id,))
-        # After the row: killed in between, the run comes back on repair rather than vanish.
+        # The folder first: killed in between, the row is left without its file (listed as
+        # damaged, dropped by a repair) and a deleted run never comes back.
         files.remove_tree(self.run_dir(run_id))
+        with self.transaction() as connection:
+            connection.execute("DELETE FROM runs WHERE run_id = ?", (run_id,))
 
     def mark_interrupted(self, is_alive) -> list[str]:
         """Runs recorded as running whose process is gone: their worker or the server died.
@@ -190,7 +207,7 @@ class RunRows:
         written, its row not yet) keeps its result.
         """
         interrupted = []
-        with self.database.transaction() as connection:
+        with self.transaction() as connection:
             rows = connection.execute(
                 "SELECT run_id, pid, kind FROM runs WHERE state = 'running'").fetchall()
             for row in rows:
@@ -223,7 +240,7 @@ class RunRows:
         """The caller's transaction, or one of our own: a file and its row change together."""
         if connection is not None:
             return self.database.using(connection)
-        return self.database.transaction()
+        return self.transaction()
 
     def file_problem(self, key: str, path: Path, required: tuple[str, ...]) -> str | None:
         """What is wrong with a record file, or None. Parsed again only when it changed."""

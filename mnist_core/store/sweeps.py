@@ -4,6 +4,7 @@ its member ids; each member has a run file of its own."""
 
 import json
 import time
+from collections.abc import Callable
 
 from mnist_core.store import files
 from mnist_core.store.database import Database
@@ -29,6 +30,7 @@ class SweepRows:
     """The Registry's sweep methods (see store.registry); they use its run methods."""
 
     database: Database
+    transaction: Callable  # Registry.transaction
 
     def write_sweep_file(self, connection, job: dict) -> None:
         """The sweep's file from its job row's record `job`, its sweeps row and its members."""
@@ -60,9 +62,7 @@ class SweepRows:
                      seed: int, command: str, params: int, state: str = "queued",
                      pid: int | None = None, connection=None) -> str:
         """Insert a sweep (its job row and its sweeps row) at once; return its id."""
-        own = self.database.transaction() if connection is None else \
-            self.database.using(connection)
-        with own as connection:
+        with self._writing(connection) as connection:
             sweep_id = self.create(config=job_config, model="mlp", workspace=workspace, seed=seed,
                                    command=command, state=state, kind="sweep", params=params,
                                    pid=pid, connection=connection)
@@ -106,7 +106,7 @@ class SweepRows:
 
     def claim_sweep(self, sweep_id: str, pid: int, is_alive) -> None:
         """Mark the sweep running in process `pid`; RunError if another live process runs it."""
-        with self.database.transaction() as connection:
+        with self.transaction() as connection:
             row = connection.execute("SELECT state, pid, cancel_requested FROM runs"
                                      " WHERE run_id = ? AND kind = 'sweep'",
                                      (sweep_id,)).fetchone()
@@ -131,11 +131,11 @@ class SweepRows:
     def add_sweep_member(self, sweep_id: str, *, config: dict, workspace: str, seed: int,
                          command: str, params: int, state: str, **results) -> str:
         """Store one finished network of a sweep, all its fields in one transaction."""
-        with self.database.transaction() as connection:
+        with self.transaction() as connection:
             run_id = self.create(config=config, model="mlp", workspace=workspace, seed=seed,
                                  command=command, state=state, kind="sweep_member",
-                                 sweep_id=sweep_id, params=params, connection=connection)
-            self.update(run_id, connection, **results)
+                                 sweep_id=sweep_id, params=params, connection=connection,
+                                 **results)
             self.persist(connection, sweep_id, {})  # its member list
         return run_id
 
@@ -151,11 +151,12 @@ class SweepRows:
         """The sweep, its job row, its networks and their model files."""
         self.get_sweep(sweep_id)  # raises RunError for an unknown id
         members = [run.run_id for run in self.sweep_members(sweep_id)]
-        with self.database.transaction() as connection:
+        # Folders first, the sweep's before its networks' (see RunRows.delete).
+        files.remove_tree(self.sweep_dir(sweep_id))
+        for run_id in members:
+            files.remove_tree(self.run_dir(run_id))
+        with self.transaction() as connection:
             connection.execute("DELETE FROM runs WHERE sweep_id = ? AND kind = 'sweep_member'",
                                (sweep_id,))
             connection.execute("DELETE FROM sweeps WHERE sweep_id = ?", (sweep_id,))
             connection.execute("DELETE FROM runs WHERE run_id = ?", (sweep_id,))
-        for run_id in members:
-            files.remove_tree(self.run_dir(run_id))
-        files.remove_tree(self.sweep_dir(sweep_id))

@@ -25,13 +25,17 @@ def ensure_index() -> None:
         return
     except store.IndexDamaged as damage:
         what = "missing" if damage.reason == store.MISSING_INDEX else f"damaged ({damage.reason})"
+    except store.RepairRefused:  # opening rebuilt a missing index, and could not
+        what = "missing"
     try:
-        report = store.repair(store.lab_home(), jobs.is_process_alive)
+        report = store.repair(store.lab_home(), jobs.is_process_alive, only_if_damaged=True)
     except store.RepairRefused as refusal:
         st.error(f"The run index is {what} and cannot be rebuilt yet: {refusal}",
                  icon=":material/build:")
         st.stop()
     registry.clear()  # opened afresh on the rebuilt index
+    if report is None:  # another session repaired it a moment ago
+        return
     kept = f" The old file was kept as `{report.moved_aside}`." if report.moved_aside else ""
     skipped = f" {len(report.skipped)} damaged run files were skipped." if report.skipped else ""
     st.session_state[REPAIR_NOTICE] = (

@@ -60,7 +60,7 @@ def job_panel(model_kind: str) -> Run | None:
     if run.is_active:
         engine.worker_pool().ensure_running()  # also revives workers after a server restart
         _live(run.run_id)
-        return engine.registry().get(run.run_id)
+        return _get(run.run_id)
     _status(run)
     if run.history:
         _curves_with_loss(run.history)
@@ -69,9 +69,11 @@ def job_panel(model_kind: str) -> Run | None:
 
 @st.fragment(run_every=REFRESH_SECONDS)
 def _live(run_id: str) -> None:
-    run = engine.registry().get(run_id)
-    if not run.is_active:
-        st.rerun()  # the whole page, so the results appear below
+    run = _get(run_id)
+    if run is None or not run.is_active:
+        # The whole page: it shows the results below, or (the index damaged or the run
+        # gone) repairs the index and says what happened, rather than fail every second.
+        st.rerun()
     _status(run)
     if st.button("Cancel this run", key=f"cancel_{run_id}", icon=":material/stop:"):
         engine.registry().request_cancel(run_id)

@@ -9,7 +9,7 @@ import time
 import traceback
 
 from mnist_core import data, jobs, sweep
-from mnist_core.store import Registry
+from mnist_core.store import IndexDamaged, Registry
 from mnist_core.training import runner
 
 IDLE_POLL_SECONDS = 0.25
@@ -24,14 +24,18 @@ def worker_main(home: str, parent_pid: int, max_jobs: int = JOBS_PER_WORKER) -> 
     # TensorFlow keeps its default threads (one per core) although two workers may share
     # the cores. Fast CNN on 2 cores, s/epoch: alone 1.40 (one thread: 1.75); two at once
     # 2.27 each (one thread each: 2.11-2.23). Sharing costs little; one thread costs a lot.
-    registry = Registry(home)
+    registry = None
     mnist = data.load_mnist()
     for _ in range(max_jobs):
         run = None
         while run is None:
             if os.getppid() != parent_pid:
                 return
-            run = jobs.claim_next(registry, os.getpid())
+            try:  # a damaged index is repaired by the server: wait for it, do not die
+                registry = registry or Registry(home)
+                run = jobs.claim_next(registry, os.getpid())
+            except IndexDamaged:
+                run = None
             if run is None:
                 time.sleep(IDLE_POLL_SECONDS)
         try:

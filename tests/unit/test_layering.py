@@ -35,21 +35,36 @@ def real_sources() -> dict[str, str]:
     return {_module_name(path): path.read_text() for path in paths}
 
 
+PACKAGES = {path.parent.relative_to(ROOT).as_posix().replace("/", ".")
+            for path in (ROOT / "mnist_core").rglob("__init__.py")}
+
+
 def _module_name(path: Path) -> str:
     parts = list(path.relative_to(ROOT).with_suffix("").parts)
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
-def imports(source: str) -> set[str]:
-    """Every module a source imports, anywhere in it; `from a import b` counts as a.b too."""
+def imports(source: str, module: str = "") -> set[str]:
+    """Every module a source imports, anywhere in it; `from a import b` counts as a.b too,
+    and a relative import is resolved against `module`."""
     found = set()
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Import):
             found |= {alias.name for alias in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            found.add(node.module)
-            found |= {f"{node.module}.{alias.name}" for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            base = _absolute(node, module)
+            found.add(base)
+            found |= {f"{base}.{alias.name}" for alias in node.names}
     return found
+
+
+def _absolute(node: ast.ImportFrom, module: str) -> str:
+    if not node.level:
+        return node.module
+    package = module if module in PACKAGES else module.rpartition(".")[0]
+    parts = package.split(".")
+    base = ".".join(parts[:len(parts) - node.level + 1])
+    return f"{base}.{node.module}" if node.module else base
 
 
 def package_of(module: str) -> str | None:
@@ -65,7 +80,7 @@ def package_edges(sources: dict[str, str]) -> set[tuple[str, str]]:
     edges = set()
     for module, source in sources.items():
         importer = package_of(module)
-        for imported in imports(source):
+        for imported in imports(source, module):
             target = package_of(imported)
             if importer and target and target != importer and target in RANK:
                 edges.add((importer, target))
@@ -75,7 +90,8 @@ def package_edges(sources: dict[str, str]) -> set[tuple[str, str]]:
 def streamlit_violations(sources: dict[str, str]) -> list[str]:
     return sorted(module for module, source in sources.items()
                   if not module.startswith(STREAMLIT_ALLOWED)
-                  and any(name.split(".")[0] == "streamlit" for name in imports(source)))
+                  and any(name.split(".")[0].startswith("streamlit")  # its components too
+                          for name in imports(source, module)))
 
 
 def layer_violations(sources: dict[str, str]) -> list[str]:
@@ -136,6 +152,7 @@ def with_planted(module: str, source: str) -> dict[str, str]:
 @pytest.mark.parametrize("module, source", [
     ("mnist_core.models.planted", "import streamlit as st\n"),
     ("mnist_core.store.planted", "def show():\n    from streamlit import write\n"),
+    ("mnist_core.drawing.planted", "from streamlit_drawable_canvas import st_canvas\n"),
 ])
 def test_a_planted_streamlit_import_is_found(module, source):
     assert streamlit_violations(with_planted(module, source)) == [module]
@@ -150,6 +167,10 @@ def test_a_planted_streamlit_import_is_found(module, source):
      "store imports training, which is not below it"),
     ("mnist_core.cli.planted", "from mnist_core.ui import sidebar\n",
      "cli imports ui, which is not below it"),
+    ("mnist_core.data.planted", "from ..jobs import queue\n",
+     "data imports jobs, which is not below it"),
+    ("mnist_core.data.planted", "from .. import store\n",
+     "data imports store, which is not below it"),
     ("mnist_core.gadgets.planted", "", "mnist_core.gadgets.planted is in no layer"),
 ])
 def test_a_planted_upward_import_is_found(module, source, message):
