@@ -219,7 +219,7 @@ def test_predict_files_reads_either_ink_polarity(registry, trained_model, sample
     json.dumps(rows)  # ready for --json
 
 
-def test_predict_files_names_the_file_or_run_at_fault(registry, tmp_path):
+def test_predict_files_refuses_a_bad_file_and_reports_a_bad_run_in_its_rows(registry, tmp_path):
     run_id = stored_run(registry, small_model(0))
     text = tmp_path / "notes.txt"
     text.write_text("seven")
@@ -232,8 +232,10 @@ def test_predict_files_names_the_file_or_run_at_fault(registry, tmp_path):
     with pytest.raises(uploads.UploadError, match="absent.png: cannot read it"):
         inference.predict_files([tmp_path / "absent.png"], [run_id], registry)
     drawn = png_file(tmp_path / "one.png", np.pad(np.full((200, 30), 255, np.uint8), 40))
-    with pytest.raises(RunError, match="no-such-run"):
-        inference.predict_files([drawn], [run_id, "no-such-run"], registry)
+    good, bad = inference.predict_files([drawn], [run_id, "no-such-run"], registry)
+    assert good["error"] is None and good["label"] == int(np.argmax(good["probabilities"]))
+    assert bad["label"] is None and bad["probabilities"] is None
+    assert "no-such-run" in bad["error"]  # the other model still answered
     assert inference.predict_files([], [run_id], registry) == []
 
 
