@@ -15,10 +15,12 @@ def lab(*arguments, timeout=180) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=timeout)
 
 
-def start_lab(*arguments) -> subprocess.Popen:
-    """Start the CLI and return at once (stdout and stderr are read when it has ended)."""
-    return subprocess.Popen([sys.executable, "-m", "mnist_core", *arguments], cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+def start_lab(*arguments, log: Path) -> subprocess.Popen:
+    """Start the CLI and return at once; its stdout and stderr go to the file `log` (a pipe
+    nobody reads could fill up and stall it)."""
+    with log.open("w") as output:
+        return subprocess.Popen([sys.executable, "-m", "mnist_core", *arguments], cwd=ROOT,
+                                stdout=output, stderr=subprocess.STDOUT)
 
 
 def last_json(result: subprocess.CompletedProcess) -> dict:
