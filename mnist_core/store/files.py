@@ -27,6 +27,23 @@ RUN_FILE, SWEEP_FILE, MODEL_FILE = "run.json", "sweep.json", "model.keras"
 RUN_KEYS = ("run_id", "kind", "model", "workspace", "state", "config", "seed", "command",
             "created_at")
 SWEEP_KEYS = ("sweep_id", "workspace", "state", "spec", "command", "created_at", "tasks_total")
+# The folder's name is the record's id: a run file holding another run's record (a folder
+# copied as a backup, say) is not this run, and two rows with one id would stop a repair.
+ID_KEYS = {RUN_FILE: "run_id", SWEEP_FILE: "sweep_id"}
+# What each field of a record must be, when present: a record of the wrong shape (a list
+# for its config, a string for its time) would fail every page that lists it.
+_NUMBER, _MAYBE_NUMBER = (int, float), (int, float, type(None))
+FIELD_TYPES = {
+    **dict.fromkeys(("run_id", "kind", "model", "workspace", "state", "command"), str),
+    **dict.fromkeys(("sweep_id", "error"), (str, type(None))),
+    **dict.fromkeys(("config", "versions", "data", "spec"), dict),
+    **dict.fromkeys(("history", "members", "training_now"), list),
+    **dict.fromkeys(("seed", "tasks_total", "cancel_requested"), int),
+    **dict.fromkeys(("params", "pid"), (int, type(None))),
+    **dict.fromkeys(("created_at", "progress"), _NUMBER),
+    **dict.fromkeys(("started_at", "finished_at", "test_loss", "test_accuracy", "val_accuracy",
+                     "seconds", "eta_seconds"), _MAYBE_NUMBER),
+}
 
 
 class HomeLayout:
@@ -108,6 +125,18 @@ def read_record(path: Path, required: tuple[str, ...]) -> dict:
     missing = [key for key in required if key not in record]
     if missing:
         raise RunError(f"{path} is damaged: it lacks {', '.join(missing)}")
+    wrong = [key for key, types in FIELD_TYPES.items()
+             if key in record and not isinstance(record[key], types)]
+    if isinstance(record.get("history"), list) and not all(
+            isinstance(epoch, dict) for epoch in record["history"]):
+        wrong.append("history")
+    if wrong:
+        raise RunError(f"{path} is damaged: its {', '.join(wrong)} "
+                       f"{'is' if len(wrong) == 1 else 'are'} not of the right type")
+    id_key = ID_KEYS.get(path.name)
+    if id_key in record and record[id_key] != path.parent.name:
+        raise RunError(f"{path} is damaged: it holds the record of {record[id_key]!r}, "
+                       f"not of {path.parent.name!r}")
     del record["format"]
     return record
 

@@ -2,50 +2,25 @@
 
 import json
 import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.e2e.server import FINISHED_RUN, ROOT, StreamlitServer
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync"]
-SERVER_START_SECONDS = 60
 SCRIPT_RUN_MILLISECONDS = 90_000  # a page's first run may import TensorFlow
-FINISHED_RUN = "[data-testid='stApp'][data-test-script-state='notRunning']"
 CLI_SECONDS = 600  # the fast CNN on the full set: about 10 s on 2 cores
 SUBSET_EPOCHS = 3
 DRAWING_READER_ACCURACY = 0.9  # a model that reads drawn digits back, not one that guesses
 
 expect.set_options(timeout=30_000)  # a rerun on a busy CI machine can take seconds
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _wait_until_healthy(url: str, server: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + SERVER_START_SECONDS
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            pytest.fail(f"streamlit exited with code {server.returncode}:\n{log.read_text()}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError):
-            time.sleep(0.2)
-    pytest.fail(f"streamlit not healthy after {SERVER_START_SECONDS} s:\n{log.read_text()}")
 
 
 @pytest.fixture(scope="session")
@@ -65,25 +40,10 @@ def server_environment(server_scratch) -> dict[str, str]:
 @pytest.fixture(scope="session")
 def app_url(server_scratch, server_environment):
     """Base URL of `streamlit run streamlit_app.py` on a free port, with a private lab home."""
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    log = server_scratch / "streamlit.log"
-    command = [sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
-               "--server.headless", "true", "--server.port", str(port),
-               "--server.address", "127.0.0.1"]
-    with log.open("w") as log_file:
-        server = subprocess.Popen(command, cwd=ROOT, env=server_environment, stdout=log_file,
-                                  stderr=subprocess.STDOUT)
-    try:
-        _wait_until_healthy(url, server, log)
-        yield url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+    server = StreamlitServer(server_environment, server_scratch / "streamlit.log")
+    url = server.start()
+    yield url
+    server.stop()
 
 
 def _mnist_core(arguments: list[str], environment: dict[str, str]) -> dict:

@@ -1,12 +1,8 @@
 """`python -m mnist_core`: real subprocesses, reading the last line of stdout as JSON."""
 
-import json
 import math
 import os
 import shlex
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
@@ -15,22 +11,11 @@ from mnist_core.models import config, reproduce
 from mnist_core.store import Registry
 from mnist_core.training import loop
 from tests.unit.dead_process import DEAD_PID
+from tests.unit.lab_cli import lab, last_json
 
-ROOT = Path(__file__).resolve().parents[3]  # `python -m mnist_core` runs from here
 # Per-class counts of the real MNIST training and test sets (LeCun et al.).
 MNIST_TRAIN_COUNTS = [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949]
 MNIST_TEST_COUNTS = [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]
-
-
-def lab(*arguments, timeout=180) -> subprocess.CompletedProcess:
-    """Run the CLI with this test's environment (its own MNIST_LAB_HOME and KERAS_HOME)."""
-    return subprocess.run([sys.executable, "-m", "mnist_core", *arguments], cwd=ROOT,
-                          capture_output=True, text=True, timeout=timeout)
-
-
-def last_json(result: subprocess.CompletedProcess) -> dict:
-    assert result.stdout.strip(), f"no stdout; stderr:\n{result.stderr}"
-    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def test_info_on_the_full_data(full_npz, monkeypatch):

@@ -12,6 +12,7 @@ from mnist_core.models import config, reproduce
 from mnist_core.store import Registry
 from mnist_core.worker.main import worker_main
 from tests.unit.dead_process import DEAD_PID
+from tests.unit.waiting import wait_for, wait_until_dead
 
 SMALL = config.RunConfig(training=config.TrainConfig(epochs=1, train_size=512))
 WORKER_START_SECONDS = 120  # a fresh worker imports TensorFlow and loads MNIST
@@ -29,32 +30,6 @@ def claim_and_finish(registry) -> str | None:
     assert run.state == "running" and run.pid == DEAD_PID and run.started_at is not None
     registry.update(run.run_id, state="done", finished_at=time.time())
     return run.workspace
-
-
-def wait_for(registry, run_id, states, seconds):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        run = registry.get(run_id)
-        if run.state in states:
-            return run
-        time.sleep(0.1)
-    pytest.fail(f"run {run_id} still {registry.get(run_id).state!r} after {seconds} s")
-
-
-def wait_until_dead(pid, seconds=10):
-    """SIGKILL acts asynchronously: wait until the process is a zombie with no thread left."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            with open(f"/proc/{pid}/stat") as stat:
-                state = stat.read().rsplit(")", 1)[-1].split()[0]
-            # TensorFlow's threads can outlive the main one by a moment.
-            if state == "Z" and len(os.listdir(f"/proc/{pid}/task")) <= 1:
-                return
-        except FileNotFoundError:
-            return
-        time.sleep(0.05)
-    pytest.fail(f"process {pid} still alive {seconds} s after SIGKILL")
 
 
 def test_claims_take_turns_between_workspaces(registry):
