@@ -97,6 +97,7 @@ def _train(arguments) -> int:
 
 def _runs(arguments) -> int:
     registry = Registry()
+    registry.mark_interrupted(jobs.is_process_alive)  # never list a dead run as running
     runs = registry.runs(workspace=arguments.workspace)
     rows = [{"run_id": run.run_id, "kind": run.kind, "model": run.model, "status": run.state,
              "test_accuracy": run.test_accuracy, "created_at": run.created_at,

@@ -116,10 +116,9 @@ def import_workspace(registry, path, workspace: str | None = None) -> dict:
     staging = registry.home / f".importing-{os.getpid()}-{secrets.token_hex(3)}"
     try:
         _unpack(path, staging)
-        runs = _staged_records(path, staging, files.RUNS_DIR, files.RUN_FILE, files.RUN_KEYS,
-                               "run_id")
+        runs = _staged_records(path, staging, files.RUNS_DIR, files.RUN_FILE, files.RUN_KEYS)
         sweeps = _staged_records(path, staging, files.SWEEPS_DIR, files.SWEEP_FILE,
-                                 files.SWEEP_KEYS, "sweep_id")
+                                 files.SWEEP_KEYS)
         found_workspace = _checked(path, runs, sweeps)
         with files.home_lock(registry.home):
             if workspace is None:
@@ -197,18 +196,15 @@ def _in_layout(name: str) -> bool:
 
 
 def _staged_records(path: Path, staging: Path, folder: str, file_name: str,
-                    required: tuple[str, ...], id_key: str) -> dict[str, dict]:
+                    required: tuple[str, ...]) -> dict[str, dict]:
     """Record of each unpacked run (or sweep) by its folder's name; ArchiveRejected for a
-    damaged one, or one whose id is not its folder's."""
+    damaged one (read_record also refuses one whose id is not its folder's)."""
     records = {}
     for directory in sorted((staging / folder).glob("*")):
         try:
             record = files.read_record(directory / file_name, required)
         except RunError as error:  # its message names the file: name it as the zip does
             raise ArchiveRejected(f"{path}: {str(error).replace(f'{staging}/', '')}") from None
-        if record[id_key] != directory.name:
-            raise ArchiveRejected(f"{path}: {folder}/{directory.name}/{file_name} is the record "
-                                  f"of {record[id_key]!r}, not of its folder's {id_key}")
         records[directory.name] = record
     return records
 

@@ -74,7 +74,9 @@ def rebuild(home: Path, is_alive) -> RepairReport:
     _remove_index(fresh)
     try:
         recovered = _fill(Database(fresh), home, runs, sweeps, skipped)
-        moved = _move_aside(index, is_damaged(index)) if index.exists() else None
+        # A log left beside a deleted index would be replayed into the new one: set aside too.
+        leftovers = any(Path(f"{index}{suffix}").exists() for suffix in ("", "-wal", "-shm"))
+        moved = _move_aside(index, is_damaged(index)) if leftovers else None
         os.replace(fresh, index)
     finally:
         _remove_index(fresh)  # nothing is left of a rebuild that failed

@@ -14,7 +14,11 @@ RESULTS_KEPT = 8  # test-set answers of this many models stay in server memory
 
 @st.cache_resource
 def registry() -> Registry:
-    return Registry()
+    """Opened once per server; runs whose process died with a previous server (a power loss,
+    say) are marked interrupted at once, before any page lists them as running."""
+    opened = Registry()
+    opened.mark_interrupted(jobs.is_process_alive)
+    return opened
 
 
 def ensure_index() -> None:

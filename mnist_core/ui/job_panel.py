@@ -69,6 +69,7 @@ def job_panel(model_kind: str) -> Run | None:
 
 @st.fragment(run_every=REFRESH_SECONDS)
 def _live(run_id: str) -> None:
+    engine.worker_pool().ensure_running()  # a worker that died meanwhile: its run ends now
     run = _get(run_id)
     if run is None or not run.is_active:
         # The whole page: it shows the results below, or (the index damaged or the run

@@ -78,9 +78,6 @@ def test_after_a_crash_and_a_restart_the_run_is_final(server, page, lab_home, ki
     wait_until_dead(running.pid, RUN_SECONDS)  # an orphaned worker leaves once its run is done
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "the run list reads the index as it is; only a worker pool marks dead runs interrupted, "
-    "and the server creates its pool when an active run is opened (mnist_core/ui/engine.py)"))
 def test_after_a_power_loss_the_run_list_says_interrupted_before_any_run_is_opened(
         server, page, lab_home):
     registry = Registry(lab_home)

@@ -268,9 +268,9 @@ def test_the_size_limit_counts_the_bytes_that_come_out(home_before, tmp_path, mo
     (b"{not json", "runs/good/run.json is damaged: not readable JSON"),
     (json.dumps({"format": 1, "run_id": "good"}).encode(), "run.json is damaged: it lacks kind"),
     (record("good", format=2), "has format 2"),
-    (record("other"), "record of 'other', not of its folder's run_id"),
+    (record("other"), "holds the record of 'other', not of 'good'"),
     (record("good", workspace="bob"), "not one workspace's zip: its runs are in 'alice', 'bob'"),
-    (record("good", workspace=["alice"]), "not one workspace's zip"),
+    (record("good", workspace=["alice"]), "its workspace is not of the right type"),
     (record("good", kind="sweep"), "of kind 'sweep'"),
 ])
 def test_a_damaged_or_misplaced_record_is_refused(home_before, tmp_path, payload, match):
