@@ -7,7 +7,7 @@ from mnist_core.charts import run_charts
 from mnist_core.drawing import personal_set, pipeline, uploads
 from mnist_core.evaluate import inference
 from mnist_core.models import cnn
-from mnist_core.ui import engine, images, loaders
+from mnist_core.ui import engine, images, keyring, loaders
 from mnist_core.ui.job_panel import submit
 from mnist_core.ui.run_list import run_label
 
@@ -93,6 +93,9 @@ def same_class_examples(label: int) -> None:
 
 
 def offer_training(workspace: str) -> None:
+    if not keyring.holds(workspace):
+        st.info("No trained model in this workspace, or the lecture's, yet.")
+        return
     st.info("No trained model in this workspace yet. Train one on the MLP or CNN page, or "
             "start the fast CNN here: it trains in the background in about a minute.")
     if st.button("Train the fast CNN", type="primary", key="draw_train_fast"):
