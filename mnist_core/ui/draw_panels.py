@@ -35,7 +35,8 @@ def uploaded_image():
     """A checked PNG or JPEG from the uploader, or None (with the reason shown)."""
     upload = st.file_uploader("A photo or scan of one digit (PNG or JPEG)", type=["png", "jpg",
                                                                                   "jpeg"],
-                              key="draw_upload")
+                              key="draw_upload",
+                              max_upload_size=uploads.MAX_UPLOAD_BYTES // 2**20)
     if upload is None:
         return None
     try:

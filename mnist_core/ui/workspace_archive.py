@@ -9,8 +9,8 @@ import streamlit as st
 from mnist_core.store import DiskFull, NotAllowed, Registry, RunError, archive
 from mnist_core.ui import engine, keyring
 
-# Megabytes. The app's own limit (server.maxUploadSize, 2 MB) is for drawings and photos; a
-# workspace's zip holds its models. archive refuses more than 500 MB unpacked either way.
+# Megabytes: a workspace's zip holds its models (server.maxUploadSize in config.toml is this
+# too; photos have their own 2 MB). archive refuses more than 500 MB unpacked either way.
 MAX_ZIP_MB = 200
 
 
@@ -44,6 +44,9 @@ def workspace_import(workspace: str) -> None:
         upload = st.file_uploader(f"A workspace zip (up to {MAX_ZIP_MB} MB)", type="zip",
                                   max_upload_size=MAX_ZIP_MB, key="sidebar_import_zip")
         if upload is None or not st.button(f"Import into {workspace}", key="sidebar_import"):
+            return
+        if upload.size > MAX_ZIP_MB * 2**20:
+            st.error(f"Nothing was imported: {upload.name} is larger than {MAX_ZIP_MB} MB.")
             return
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / "upload.zip"

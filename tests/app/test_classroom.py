@@ -155,3 +155,27 @@ def test_the_instructor_key_can_come_from_secrets(monkeypatch):
     app.run()
     assert "Train" in labels(app.button)
     assert keys.matches(Registry().home, access.LECTURE, INSTRUCTOR_KEY)
+
+
+def test_a_zip_imported_in_the_sidebar_lands_in_ones_own_workspace(tmp_path):
+    from mnist_core.store import archive
+
+    registry = Registry()
+    add_finished_run(registry, "bob")
+    zip_path = tmp_path / "bob.zip"
+    archive.export_workspace(registry, "bob", zip_path)
+    app = open_mlp()
+    mine = workspace_of(app)
+    uploader = next(uploader for uploader in app.sidebar.get("file_uploader")
+                    if uploader.label.startswith("A workspace zip"))
+    uploader.set_value(("bob.zip", zip_path.read_bytes(), "application/zip")).run()
+    next(button for button in app.sidebar.button if button.key == "sidebar_import").click().run()
+    assert not app.exception
+    assert any("Imported 1 runs" in success.value for success in app.sidebar.success)
+    assert [run.workspace for run in registry.runs()].count(mine) == 1
+    uploader = next(uploader for uploader in app.sidebar.get("file_uploader")
+                    if uploader.label.startswith("A workspace zip"))
+    uploader.set_value(("junk.zip", b"not a zip at all", "application/zip")).run()
+    next(button for button in app.sidebar.button if button.key == "sidebar_import").click().run()
+    assert any("Nothing was imported" in error.value for error in app.sidebar.error)
+    assert len(registry.runs()) == 2
