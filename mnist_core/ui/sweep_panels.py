@@ -62,7 +62,7 @@ def sweep_form() -> sweep.SweepSpec | None:
                                       **LEARNING_RATE.widget)
     batch_size = left.number_input("Batch size", 8, 4096, 128, **BATCH.widget)
     try:
-        units = tuple(int(part) for part in hidden.replace(" ", "").split(","))
+        units = _hidden_units(hidden)
         spec = sweep.SweepSpec(
             hidden_units=units,
             factors=sweep.parse_factors(f"{spacing}:{low!r}:{high!r}:{int(count)}"),
@@ -73,6 +73,15 @@ def sweep_form() -> sweep.SweepSpec | None:
     except ValueError as error:
         st.error(f"This sweep can't run: {error}", icon=":material/block:")
         return None
+
+
+def _hidden_units(text: str) -> tuple[int, ...]:
+    """'500, 300' -> (500, 300); the message never repeats the text (it may come from a link)."""
+    try:
+        return tuple(int(part) for part in text.replace(" ", "").split(","))
+    except ValueError:
+        raise ValueError("Hidden layers must be whole numbers separated by commas, such as "
+                         "500, 300") from None
 
 
 def network_epoch_seconds() -> tuple[float, str]:

@@ -20,6 +20,7 @@ MAX_VALUE_LENGTH = 200  # characters; anything longer is refused unread
 SHARED = ("workspace", "view", "hide", "key", "v")
 _READABLE_NAME = re.compile(r"^[a-z0-9_]{1,30}$")
 _NOTICE = "lab_url_notice"  # page -> the notice its link earned, shown until the session ends
+_PAGE = "lab_url_page"  # the page whose settings the session's widget state holds
 
 
 @dataclasses.dataclass(frozen=True)
@@ -92,6 +93,12 @@ def check(page: str, params: Sequence[Param]) -> None:
     rest of the session.
     """
     own = {param.name: param for param in params}
+    if st.session_state.get(_PAGE) != page:
+        # Pages share readable names (epochs, lr): a value left by another page's widget
+        # would otherwise become this page's. This page starts from its own URL.
+        for name in own:
+            st.session_state.pop(name, None)
+        st.session_state[_PAGE] = page
     problems = []
     for name in list(st.query_params):
         if name in SHARED:
