@@ -7,7 +7,7 @@ import pytest
 from mnist_core import jobs, lecture, sweep
 from mnist_core.models import cnn, config
 from mnist_core.models.cnn import CnnConfig, ConvBlock
-from mnist_core.store import Registry
+from mnist_core.store import Registry, Sweep
 from mnist_core.sweep import SweepSpec
 
 ASSIGNMENT_FACTORS = (1e-6, 0.00025075, 0.0005005, 0.00075025, 1e-3)  # np.linspace(1e-6, 1e-3, 5)
@@ -80,20 +80,34 @@ def done_sweep(registry, spec: SweepSpec, workspace="lecture", state="done") -> 
     return sweep_id
 
 
-@pytest.mark.parametrize("run_config", [config.RunConfig(), cnn.ASSIGNMENT_2],
-                         ids=["mlp", "cnn"])
-def test_a_page_finds_the_newest_done_lecture_run_of_its_config(registry, run_config):
-    other = config.RunConfig(training=config.TrainConfig(epochs=11))
-    assert lecture.lecture_run(registry, run_config) is None
-    done_run(registry, other)
-    done_run(registry, run_config, workspace="alice")
-    done_run(registry, run_config, state="cancelled")
-    assert lecture.lecture_run(registry, run_config) is None
+TINY_SPEC = SweepSpec(hidden_units=(8,), factors=(1e-4, 1e-3), replicates=1, epochs=1)
+# (find, store one, what a page asks for, something else), for a single run and a sweep.
+CASES = {
+    "mlp": (lecture.lecture_run, done_run, config.RunConfig(),
+            config.RunConfig(training=config.TrainConfig(epochs=11))),
+    "cnn": (lecture.lecture_run, done_run, cnn.ASSIGNMENT_2, cnn.ASSIGNMENT_1),
+    "sweep": (lecture.lecture_sweep, done_sweep, TINY_SPEC,
+              SweepSpec(hidden_units=(8,), factors=(1e-4, 1e-3), replicates=2, epochs=1)),
+}
 
-    older = done_run(registry, run_config)
-    assert lecture.lecture_run(registry, run_config).run_id == older
-    newer = done_run(registry, run_config)
-    assert lecture.lecture_run(registry, run_config).run_id == newer
+
+@pytest.mark.parametrize("find, store, wanted, other", CASES.values(), ids=CASES)
+def test_a_page_finds_the_newest_done_lecture_result_of_its_settings(registry, find, store,
+                                                                     wanted, other):
+    def found() -> str | None:
+        record = find(registry, wanted)
+        return record and (record.sweep_id if isinstance(record, Sweep) else record.run_id)
+
+    assert found() is None
+    store(registry, other)
+    store(registry, wanted, workspace="alice")
+    store(registry, wanted, state="interrupted")
+    assert found() is None
+
+    older = store(registry, wanted)
+    assert found() == older
+    newer = store(registry, wanted)
+    assert found() == newer
 
 
 def test_a_run_queued_from_the_page_matches_once_done(registry):
@@ -102,18 +116,3 @@ def test_a_run_queued_from_the_page_matches_once_done(registry):
     registry.update(run_id, state="done", finished_at=time.time())
 
     assert lecture.lecture_run(registry, cnn.FAST).run_id == run_id
-
-
-def test_a_page_finds_the_newest_done_lecture_sweep_of_its_spec(registry):
-    spec = SweepSpec(hidden_units=(8,), factors=(1e-4, 1e-3), replicates=1, epochs=1)
-    assert lecture.lecture_sweep(registry, spec) is None
-    done_sweep(registry, SweepSpec(hidden_units=(8,), factors=(1e-4, 1e-3), replicates=2,
-                                   epochs=1))
-    done_sweep(registry, spec, workspace="alice")
-    done_sweep(registry, spec, state="interrupted")
-    assert lecture.lecture_sweep(registry, spec) is None
-
-    older = done_sweep(registry, spec)
-    assert lecture.lecture_sweep(registry, spec).sweep_id == older
-    newer = done_sweep(registry, spec)
-    assert lecture.lecture_sweep(registry, spec).sweep_id == newer
