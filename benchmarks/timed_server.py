@@ -1,0 +1,70 @@
+"""`streamlit run` with every script run timed inside the server, the app left unchanged.
+
+Run: MNIST_LAB_SCRIPT_TIMINGS=runs.jsonl python benchmarks/timed_server.py run streamlit_app.py
+(any arguments of `streamlit`). Each script run appends one line to the file:
+{"start": wall-clock seconds, "seconds": its duration, "kind": "full" or "fragment",
+ "page": the page's name, "session": Streamlit's session id, "event": how it ended}.
+
+What is timed: from the moment a ScriptRunner picks up a rerun request (the top of
+`ScriptRunner._run_script`, the loop that runs one request after another) to the end of
+`_on_script_finished` (the widget-state cleanup and the garbage collection Streamlit does
+after each run): the server's own work for one run, the time a browser waits on it. A run
+that ends in `st.rerun()` is one line, and the run it triggers (within the same call) the next.
+"""
+
+import json
+import os
+import sys
+import threading
+import time
+
+TIMINGS_VARIABLE = "MNIST_LAB_SCRIPT_TIMINGS"
+
+
+def install(path: str) -> None:
+    """Wrap ScriptRunner so each script run's start, duration and kind go to `path`."""
+    from streamlit.runtime.scriptrunner import script_runner
+
+    runner_class = script_runner.ScriptRunner
+    run_script, on_finished = runner_class._run_script, runner_class._on_script_finished
+    out = open(path, "a", buffering=1)  # noqa: SIM115  (open for the server's whole life)
+    lock = threading.Lock()
+    started = threading.local()  # one ScriptRunner thread per session run
+
+    def timed_run_script(self, rerun_data):
+        started.at = (time.time(), time.perf_counter())
+        return run_script(self, rerun_data)
+
+    def timed_on_finished(self, ctx, event, premature_stop, run_descriptor):
+        try:
+            return on_finished(self, ctx, event, premature_stop, run_descriptor)
+        finally:
+            wall, clock = getattr(started, "at", (time.time(), time.perf_counter()))
+            try:
+                page = self._pages_manager.get_pages().get(ctx.page_script_hash, {})
+                page_name = page.get("page_name", "")
+            except Exception:  # (the timing must never break a run)
+                page_name = ""
+            record = {"start": wall, "seconds": time.perf_counter() - clock,
+                      "kind": "fragment" if run_descriptor.fragment_ids else "full",
+                      "page": page_name, "session": self._session_id,
+                      "event": getattr(event, "name", str(event))}
+            with lock:
+                out.write(json.dumps(record) + "\n")
+            started.at = (time.time(), time.perf_counter())  # the next run of this call
+
+    runner_class._run_script = timed_run_script
+    runner_class._on_script_finished = timed_on_finished
+
+
+def main() -> None:
+    path = os.environ.get(TIMINGS_VARIABLE)
+    if path:
+        install(path)
+    from streamlit.web import cli
+
+    cli.main(args=sys.argv[1:], prog_name="streamlit")
+
+
+if __name__ == "__main__":
+    main()
