@@ -1,5 +1,5 @@
 """`python -m mnist_core`: the lab's engine from a terminal (info, train, sweep, predict, runs,
-delete, repair).
+delete, repair, export, import, workspace key).
 
 With --json, a command's last line on stdout is one JSON object; its keys are stable.
 """
@@ -11,7 +11,7 @@ import sys
 
 from mnist_core import data, jobs, store
 from mnist_core.cli import sweep_command, train_command, workspace_command
-from mnist_core.store import Registry, RunError
+from mnist_core.store import TERMINAL, Registry, RunError
 
 
 class _Parser(argparse.ArgumentParser):
@@ -58,7 +58,8 @@ def main(argv: list[str] | None = None) -> int:
     handler = {"info": _info, "train": _train, "runs": _runs, "delete": _delete,
                "predict": _predict, "sweep": sweep_command.run_sweep_command,
                "repair": _repair, "export": workspace_command.export_command,
-               "import": workspace_command.import_command}
+               "import": workspace_command.import_command,
+               "workspace": workspace_command.key_command}
     try:
         return handler[arguments.command](arguments)
     except (ValueError, RunError) as error:  # UploadError is a ValueError
@@ -149,8 +150,8 @@ def _delete(arguments) -> int:
         raise RunError(f"run {run.run_id} is {run.state}: cancel it on its page (or press "
                        "Ctrl-C in the terminal that trains it) before deleting it")
     if run.kind == "sweep":  # its networks go with it
-        registry.delete_sweep(arguments.run_id)
+        registry.delete_sweep(arguments.run_id, TERMINAL)
     else:
-        registry.delete(arguments.run_id)
+        registry.delete(arguments.run_id, TERMINAL)
     print(f"deleted run {arguments.run_id}")
     return 0

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from mnist_core.jobs.queue import submit
 from mnist_core.models import config
-from mnist_core.store import Registry
+from mnist_core.store import Registry, access
 from mnist_core.store.processes import is_process_alive
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -37,8 +37,9 @@ class WorkerPool:
                 [sys.executable, "-m", "mnist_core.worker", str(self.registry.home),
                  str(os.getpid())], cwd=PROJECT_ROOT, env=_worker_environment()))
 
-    def submit(self, run_config: config.RunConfig, workspace: str) -> str:
-        run_id = submit(self.registry, run_config, workspace)
+    def submit(self, run_config: config.RunConfig, workspace: str,
+               credential: access.Credential | None = None) -> str:
+        run_id = submit(self.registry, run_config, workspace, credential)
         self.ensure_running()
         return run_id
 

@@ -6,41 +6,29 @@ server included, sees the same queue, and a claim is one SQLite transaction.
 
 import time
 
+from mnist_core.jobs import limits
 from mnist_core.models import config, kinds, reproduce
-from mnist_core.store import Registry, Run, check_workspace
-
-MAX_QUEUED_PER_WORKSPACE = 3
+from mnist_core.store import Registry, Run, access, check_workspace
 
 
-class QueueFull(ValueError):  # noqa: N818  (a public name that callers catch)
-    """The workspace already has as many jobs waiting as it may."""
-
-
-def submit(registry: Registry, run_config: config.RunConfig, workspace: str) -> str:
-    """Validate and queue a run; return its id at once. Raises ValueError, QueueFull."""
+def submit(registry: Registry, run_config: config.RunConfig, workspace: str,
+           credential: access.Credential | None = None) -> str:
+    """Validate and queue a run; return its id at once. Raises ValueError (a bad config,
+    limits.QueueFull, limits.JobTooLarge) and access.NotAllowed."""
     config.validate(run_config)
     check_workspace(workspace)
+    role = access.authorize(registry.home, credential, workspace, access.TRAIN)
+    parameters = kinds.parameter_count(run_config.model)
+    training = run_config.training
+    limits.check_job_size(role, limits.image_epochs(training.epochs, training.train_size),
+                          parameters)
     # Count and insert in one transaction, so two submissions at once cannot both pass.
     with registry.transaction() as connection:
-        check_room(connection, workspace)
+        limits.check_room(connection, workspace, role)
         return registry.create(
             config=run_config.to_dict(), model=run_config.model.kind, workspace=workspace,
-            seed=run_config.training.seed, command=reproduce.command_line(run_config),
-            params=kinds.parameter_count(run_config.model), connection=connection)
-
-
-def check_room(connection, workspace: str) -> None:
-    """Raise QueueFull when the workspace has as many jobs (runs or sweeps) waiting as it may.
-
-    Call it inside registry.transaction(), with the insert that follows.
-    """
-    waiting = connection.execute(
-        "SELECT COUNT(*) FROM runs WHERE workspace = ? AND state = 'queued'",
-        (workspace,)).fetchone()[0]
-    if waiting >= MAX_QUEUED_PER_WORKSPACE:
-        raise QueueFull(
-            f"workspace {workspace!r} already has {waiting} runs waiting; wait for one to "
-            "start, or cancel one, before adding another")
+            seed=training.seed, command=reproduce.command_line(run_config),
+            params=parameters, connection=connection)
 
 
 def queue_order(queued: list[Run], busy_workspaces: set[str],

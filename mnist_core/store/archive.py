@@ -20,7 +20,7 @@ import zipfile
 import zlib
 from pathlib import Path
 
-from mnist_core.store import files
+from mnist_core.store import access, files
 from mnist_core.store.records import ACTIVE_STATES, Run, RunError, Sweep
 from mnist_core.store.runs import (
     WORKSPACE_PATTERN,
@@ -99,7 +99,8 @@ def _entry_name(registry, path: Path) -> str:
     return path.relative_to(registry.home).as_posix()
 
 
-def import_workspace(registry, path, workspace: str | None = None) -> dict:
+def import_workspace(registry, path, workspace: str | None = None,
+                     credential: access.Credential | None = None) -> dict:
     """Import a zip that export_workspace wrote, whole or not at all.
 
     Runs and sweeps keep their ids and workspace; with `workspace` NEW they all get new ids
@@ -108,10 +109,12 @@ def import_workspace(registry, path, workspace: str | None = None) -> dict:
 
     Returns {"imported", "workspace"}: `imported` counts single runs and sweeps (a sweep with
     all its networks counts once), as export_workspace counts them. Raises ArchiveRejected
-    (the message says why) for a zip it will not take, ValueError for a bad name NEW.
+    (the message says why) for a zip it will not take, ValueError for a bad name NEW,
+    access.NotAllowed when the credential may not import into the workspace.
     """
     if workspace is not None:
         check_workspace(workspace)
+        access.authorize(registry.home, credential, workspace, access.IMPORT)
     path = Path(path)
     staging = registry.home / f".importing-{os.getpid()}-{secrets.token_hex(3)}"
     try:
@@ -120,6 +123,8 @@ def import_workspace(registry, path, workspace: str | None = None) -> dict:
         sweeps = _staged_records(path, staging, files.SWEEPS_DIR, files.SWEEP_FILE,
                                  files.SWEEP_KEYS)
         found_workspace = _checked(path, runs, sweeps)
+        if workspace is None:  # the zip's own workspace: known only once it is read
+            access.authorize(registry.home, credential, found_workspace, access.IMPORT)
         with files.home_lock(registry.home):
             if workspace is None:
                 _refuse_taken(registry, path, runs, sweeps)

@@ -9,11 +9,12 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from mnist_core.store import files
+from mnist_core.store import access, files
 from mnist_core.store.database import Database, IndexDamaged
 from mnist_core.store.records import ACTIVE_STATES, Run, RunError
 
-LECTURE_WORKSPACE = "lecture"  # runs an instructor made from the CLI; every workspace sees them
+# The instructor's workspace (its key is the instructor key); every workspace sees its runs.
+LECTURE_WORKSPACE = access.LECTURE
 # Here rather than in jobs: the store names workspaces too (an imported zip's, for one).
 WORKSPACE_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 JSON_COLUMNS = {"config": {}, "history": [], "versions": {}, "data": {}}
@@ -174,13 +175,15 @@ class RunRows:
     def write_run_file(self, record: dict) -> None:
         files.write_record(self.run_file(record["run_id"]), record)
 
-    def request_cancel(self, run_id: str) -> None:
-        """A queued run is cancelled at once; a running one when its trainer next looks."""
+    def request_cancel(self, run_id: str, credential: access.Credential | None = None) -> None:
+        """A queued run is cancelled at once; a running one when its trainer next looks.
+        Raises access.NotAllowed when the credential may not cancel it."""
         with self.transaction() as connection:
-            row = connection.execute("SELECT state FROM runs WHERE run_id = ?",
+            row = connection.execute("SELECT state, workspace FROM runs WHERE run_id = ?",
                                      (run_id,)).fetchone()
             if row is None:
                 return
+            access.authorize(self.home, credential, row["workspace"], access.CANCEL)
             if row["state"] == "queued":
                 self.update(run_id, connection, state="cancelled", finished_at=time.time())
             elif row["state"] == "running":
@@ -192,13 +195,21 @@ class RunRows:
                 "SELECT cancel_requested FROM runs WHERE run_id = ?", (run_id,)).fetchone()
         return bool(row and row[0])
 
-    def delete(self, run_id: str) -> None:
-        self.get(run_id)  # raises RunError for an unknown id
+    def delete(self, run_id: str, credential: access.Credential | None = None) -> None:
+        """Raises RunError for an unknown id, access.NotAllowed for a credential that may not."""
+        run = self.get(run_id)
+        access.authorize(self.home, credential, run.workspace, access.DELETE)
         # The folder first: killed in between, the row is left without its file (listed as
         # damaged, dropped by a repair) and a deleted run never comes back.
         files.remove_tree(self.run_dir(run_id))
         with self.transaction() as connection:
             connection.execute("DELETE FROM runs WHERE run_id = ?", (run_id,))
+
+    def has_workspace(self, workspace: str) -> bool:
+        """Whether any run or sweep (of any kind) names this workspace."""
+        with self.database.connect() as connection:
+            return connection.execute("SELECT 1 FROM runs WHERE workspace = ? LIMIT 1",
+                                      (workspace,)).fetchone() is not None
 
     def mark_interrupted(self, is_alive) -> list[str]:
         """Runs recorded as running whose process is gone: their worker or the server died.

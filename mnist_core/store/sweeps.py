@@ -6,7 +6,7 @@ import json
 import time
 from collections.abc import Callable
 
-from mnist_core.store import files
+from mnist_core.store import access, files
 from mnist_core.store.database import Database
 from mnist_core.store.records import FINAL_STATES, Run, RunError, Sweep
 from mnist_core.store.runs import LECTURE_WORKSPACE, insert_row, with_problem
@@ -147,9 +147,11 @@ class SweepRows:
                 " ORDER BY created_at", (sweep_id,)).fetchall()
         return [self.checked(Run.from_row(row)) for row in rows]
 
-    def delete_sweep(self, sweep_id: str) -> None:
-        """The sweep, its job row, its networks and their model files."""
-        self.get_sweep(sweep_id)  # raises RunError for an unknown id
+    def delete_sweep(self, sweep_id: str, credential: access.Credential | None = None) -> None:
+        """The sweep, its job row, its networks and their model files. Raises RunError for an
+        unknown id, access.NotAllowed for a credential that may not delete it."""
+        sweep = self.get_sweep(sweep_id)
+        access.authorize(self.home, credential, sweep.workspace, access.DELETE)
         members = [run.run_id for run in self.sweep_members(sweep_id)]
         # Folders first, the sweep's before its networks' (see RunRows.delete).
         files.remove_tree(self.sweep_dir(sweep_id))

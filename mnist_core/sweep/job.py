@@ -12,7 +12,7 @@ import time
 
 from mnist_core import data, jobs
 from mnist_core.models import kinds
-from mnist_core.store import Registry, Run, RunError, Sweep
+from mnist_core.store import Registry, Run, RunError, Sweep, access, class_settings
 from mnist_core.sweep import stats
 from mnist_core.sweep.executor import Executor, LocalExecutor
 from mnist_core.sweep.recorder import Recorder
@@ -20,16 +20,30 @@ from mnist_core.sweep.spec import SweepSpec, Task, tasks, validate
 from mnist_core.training.failures import recorded_failures
 
 
-def submit(registry: Registry, spec: SweepSpec, workspace: str) -> str:
+def submit(registry: Registry, spec: SweepSpec, workspace: str,
+           credential: access.Credential | None = None) -> str:
     """Validate and queue the sweep as one job for the worker pool; return its id at once.
 
-    Raises ValueError for a bad spec or workspace, jobs.QueueFull for a full queue.
+    Raises ValueError for a bad spec or workspace, jobs.QueueFull for a full queue,
+    jobs.JobTooLarge for a student's sweep too big for the class, access.NotAllowed.
     """
     validate(spec)
     jobs.check_workspace(workspace)
+    role = access.authorize(registry.home, credential, workspace, access.TRAIN)
+    _check_size(registry, spec, role)
     with registry.transaction() as connection:
-        jobs.check_room(connection, workspace)
+        jobs.check_room(connection, workspace, role)
         return _create(registry, spec, workspace, "queued", None, connection)
+
+
+def _check_size(registry: Registry, spec: SweepSpec, role: access.Role) -> None:
+    """A student's sweep is one job, limited like any (the quick sweep fits), unless the
+    instructor lets students run the assignment's full sweep."""
+    if class_settings.read(registry.home).students_may_run_full_sweep:
+        return
+    networks = len(spec.factors) * spec.replicates
+    jobs.check_job_size(role, jobs.image_epochs(spec.epochs, spec.train_size, networks),
+                        kinds.parameter_count(spec.member_config(0.0, 0).model))
 
 
 def start(registry: Registry, spec: SweepSpec, workspace: str) -> str:
@@ -48,19 +62,20 @@ def _create(registry, spec, workspace, state, pid, connection) -> str:
         connection=connection)
 
 
-def resume(registry: Registry, sweep_id: str) -> None:
+def resume(registry: Registry, sweep_id: str, credential: access.Credential | None = None) -> None:
     """Queue a stopped sweep again; the worker that takes it trains only what is missing."""
     sweep = registry.get_sweep(sweep_id)
+    role = access.authorize(registry.home, credential, sweep.workspace, access.TRAIN)
     if sweep.is_active:
         raise RunError(f"sweep {sweep_id} is {sweep.state}: nothing to resume")
     with registry.transaction() as connection:
-        jobs.check_room(connection, sweep.workspace)
+        jobs.check_room(connection, sweep.workspace, role)
         registry.requeue_sweep(sweep_id, connection)
 
 
-def cancel(registry: Registry, sweep_id: str) -> None:
+def cancel(registry: Registry, sweep_id: str, credential: access.Credential | None = None) -> None:
     """Queued: cancelled at once. Running: stops within about a second, keeping its networks."""
-    registry.request_cancel(sweep_id)
+    registry.request_cancel(sweep_id, credential)
 
 
 def run(registry: Registry, sweep_id: str, mnist: data.Mnist | None, echo=None,
