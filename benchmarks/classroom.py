@@ -31,6 +31,7 @@ Last line: {"sessions", "runs_completed", "cross_talk", "unauthorised_writes_suc
 
 import argparse
 import asyncio
+import concurrent.futures
 import contextlib
 import json
 import os
@@ -458,9 +459,12 @@ def run_classroom(sessions: int = 30, npz: Path | None = None, workers: int | No
         lecture_result = _lecture_result(lecture)
         log(f"server {server.url} (pid {server.process.pid}), lab home {home}; lecture run "
             f"{lecture_result['run_id']} ({lecture_result['test_accuracy']:.2%})")
-        with figures.Sampler(server.process.pid) as sampler:
-            marks = asyncio.run(_hold_class(server.url, home, sessions,
-                                            lecture_result["run_id"], sampler, log))
+        # The class in a thread of its own: the caller may have an event loop (pytest with
+        # Playwright's sync API), and asyncio.run() refuses to nest in one.
+        with figures.Sampler(server.process.pid) as sampler, \
+                concurrent.futures.ThreadPoolExecutor(1) as thread:
+            marks = thread.submit(asyncio.run, _hold_class(
+                server.url, home, sessions, lecture_result["run_id"], sampler, log)).result()
         return summarise(marks, figures.script_runs(timings_path), sampler, workers, log)
     finally:
         server.stop()
