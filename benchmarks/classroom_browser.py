@@ -12,6 +12,9 @@ import re
 import time
 import urllib.parse
 
+from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import expect
+
 FINISHED_RUN = "[data-testid='stApp'][data-test-script-state='notRunning']"
 KEYS_COOKIE = "mnist_lab_keys"  # NAME:KEY entries joined by '|'
 LECTURE = "lecture"
@@ -155,11 +158,7 @@ async def train(student: Student, page, room: Classroom) -> None:
     epochs = page.get_by_role("slider", name="Epochs")
     await epochs.focus()
     await epochs.press("Home")  # the slider's minimum: one epoch
-    await page.wait_for_function(
-        "() => [...document.querySelectorAll('[role=slider]')].some("
-        "s => s.getAttribute('aria-valuenow') === '1' && "
-        "s.closest('[data-testid=stSlider]').innerText.includes('Epochs'))",
-        timeout=PAGE_MILLISECONDS)
+    await expect(epochs).to_have_value("1", timeout=PAGE_MILLISECONDS)
     await page.wait_for_selector(FINISHED_RUN, timeout=PAGE_MILLISECONDS)
     student.marks["submitted"] = time.time()
     await page.get_by_role("button", name="Train").click()
@@ -192,23 +191,36 @@ async def train(student: Student, page, room: Classroom) -> None:
     student.results_shown = True
 
 
+EXPANDERS = "[data-testid=stSidebar] [data-testid=stExpander]"
+OPEN_EXPANDERS = f"""() => document.querySelectorAll(
+    '{EXPANDERS} details:not([open]) > summary').forEach(summary => summary.click())"""
+# An open expander draws its widgets a moment later: skeletons until then.
+DRAWN = f"""() => !document.querySelector('{EXPANDERS} details[open] [data-testid=stSkeleton]')"""
+READ_EXPANDERS = f"""() => [...document.querySelectorAll('{EXPANDERS}')].map(expander => ({{
+    captions: [...expander.querySelectorAll('[data-testid=stCaptionContainer]')]
+        .map(caption => caption.innerText.trim()),
+    buttons: [...expander.querySelectorAll('button')].map(button => button.innerText.trim())
+}}))"""
+DELETE = re.compile(r"\bDelete\b")  # the button's label ("delete" is an icon's name)
+EXPANDERS_DRAWN_MILLISECONDS = 20_000
+
+
 async def run_list(page) -> list[dict]:
-    """The sidebar's run list: for each run, its id, workspace and Delete buttons."""
+    """The sidebar's run list: each run's id, workspace and Delete buttons (read in one go,
+    as the list can change between two reads)."""
+    await page.evaluate(OPEN_EXPANDERS)  # buttons are drawn only in an open expander
+    drawn = True
+    try:
+        await page.wait_for_function(DRAWN, timeout=EXPANDERS_DRAWN_MILLISECONDS)
+    except PlaywrightError:
+        drawn = False  # read what there is; its absent buttons prove nothing
     listed = []
-    expanders = page.get_by_test_id("stSidebar").get_by_test_id("stExpander")
-    for index in range(await expanders.count()):
-        expander = expanders.nth(index)
-        captions = await expander.get_by_test_id("stCaptionContainer").all_text_contents()
-        found = next((CAPTION.match(text.strip()) for text in captions
-                      if CAPTION.match(text.strip())), None)
-        if found is None:
-            continue  # not a run (the workspace key, rejected data sources)
-        if await expander.locator("details").get_attribute("open") is None:
-            await expander.locator("summary").click()  # its buttons are drawn when open
-        buttons = expander.get_by_role("button")
-        await buttons.first.wait_for(timeout=10_000)
-        listed.append({"run_id": found[1], "workspace": found[2], "expander": expander,
-                       "delete": await expander.get_by_role("button", name="Delete").count()})
+    for expander in await page.evaluate(READ_EXPANDERS):
+        found = next(filter(None, map(CAPTION.match, expander["captions"])), None)
+        if found is not None:  # else not a run (the workspace key, rejected data sources)
+            listed.append({"run_id": found[1], "workspace": found[2], "drawn": drawn,
+                           "delete": sum(bool(DELETE.search(text))
+                                         for text in expander["buttons"])})
     return listed
 
 
@@ -266,10 +278,13 @@ async def draw_and_read(student: Student, page, room: Classroom) -> None:
 async def try_page_delete(student: Student, page, room: Classroom, entry: dict,
                           where: str) -> None:
     """A Delete button shown on a run the student may not delete: press it, see if it went."""
-    await entry["expander"].get_by_role("button", name="Delete").first.click()
+    expander = page.get_by_test_id("stSidebar").get_by_test_id("stExpander").filter(
+        has_text=entry["run_id"])
+    await expander.get_by_role("button", name="Delete").first.click(timeout=30_000)
     await asyncio.sleep(2)
     await page.wait_for_selector(FINISHED_RUN, timeout=PAGE_MILLISECONDS)
-    still_there = entry["run_id"] in {run.run_id for run in await room.runs_of(entry["workspace"])}
+    still_there = entry["run_id"] in {run.run_id for run in
+                                      await room.runs_of(entry["workspace"])}
     student.attempts.append(Attempt("page", "delete", entry["workspace"],
                                     "refused" if still_there else "succeeded",
                                     f"a Delete button on {entry['run_id']} in the {where}"))
@@ -288,9 +303,13 @@ async def intrude_by_page(student: Student, page, room: Classroom, target: str) 
         for entry in shown:
             if entry["delete"]:
                 await try_page_delete(student, page, room, entry, f"{target}'s page, {label}")
-            else:
+            elif entry["drawn"]:
                 student.attempts.append(Attempt("page", "delete", target, "refused",
                                                 f"no Delete button ({label})"))
+            else:
+                student.attempts.append(Attempt(
+                    "page", "delete", target, "error",
+                    f"the run list was not drawn in {EXPANDERS_DRAWN_MILLISECONDS} ms ({label})"))
         train_buttons = page.get_by_test_id("stMain").get_by_role("button", name="Train")
         if await train_buttons.count() and await train_buttons.first.is_enabled():
             before = {run.run_id for run in await room.runs_of(target)}
