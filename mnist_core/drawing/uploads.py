@@ -5,7 +5,8 @@ import warnings
 
 from PIL import Image, ImageOps
 
-MAX_UPLOAD_BYTES = 2 * 1024 * 1024  # .streamlit/config.toml: server.maxUploadSize = 2 (MiB)
+# Checked here whatever the uploader let through (the server's own limit is the zip's).
+MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 MAX_SIDE = 4096
 MAX_PIXELS = MAX_SIDE * MAX_SIDE  # decoded as RGBA, at most 64 MiB
 ACCEPTED_FORMATS = ("PNG", "JPEG")

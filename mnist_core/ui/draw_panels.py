@@ -7,7 +7,7 @@ from mnist_core.charts import run_charts
 from mnist_core.drawing import personal_set, pipeline, uploads
 from mnist_core.evaluate import inference
 from mnist_core.models import cnn
-from mnist_core.ui import engine, images, loaders
+from mnist_core.ui import engine, images, keyring, loaders
 from mnist_core.ui.job_panel import submit
 from mnist_core.ui.run_list import run_label
 
@@ -35,7 +35,8 @@ def uploaded_image():
     """A checked PNG or JPEG from the uploader, or None (with the reason shown)."""
     upload = st.file_uploader("A photo or scan of one digit (PNG or JPEG)", type=["png", "jpg",
                                                                                   "jpeg"],
-                              key="draw_upload")
+                              key="draw_upload",
+                              max_upload_size=uploads.MAX_UPLOAD_BYTES // 2**20)
     if upload is None:
         return None
     try:
@@ -93,6 +94,9 @@ def same_class_examples(label: int) -> None:
 
 
 def offer_training(workspace: str) -> None:
+    if not keyring.holds(workspace):
+        st.info("No trained model in this workspace, or the lecture's, yet.")
+        return
     st.info("No trained model in this workspace yet. Train one on the MLP or CNN page, or "
             "start the fast CNN here: it trains in the background in about a minute.")
     if st.button("Train the fast CNN", type="primary", key="draw_train_fast"):

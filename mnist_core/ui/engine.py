@@ -1,10 +1,13 @@
-"""The engine as the server holds it: one registry, one lazy worker pool, a few loaded models."""
+"""The engine as the server holds it: one registry, one lazy worker pool, a few loaded models,
+and whether it serves a class."""
+
+import os
 
 import streamlit as st
 
 from mnist_core import jobs, store
 from mnist_core.evaluate import inference, results
-from mnist_core.store import Registry
+from mnist_core.store import Registry, access, keys
 from mnist_core.ui import loaders
 
 REPAIR_NOTICE = "lab_repair_notice"  # what this session was told about a repaired index
@@ -19,6 +22,39 @@ def registry() -> Registry:
     opened = Registry()
     opened.mark_interrupted(jobs.is_process_alive)
     return opened
+
+
+INSTRUCTOR_KEY_VARIABLE = "MNIST_LAB_INSTRUCTOR_KEY"
+MIN_INSTRUCTOR_KEY = 8  # characters: scrypt slows guessing, it cannot save a short key
+
+
+def instructor_key() -> str | None:
+    """The configured instructor key: the environment first, then .streamlit/secrets.toml."""
+    if key := os.environ.get(INSTRUCTOR_KEY_VARIABLE):
+        return key
+    try:
+        return st.secrets.get("instructor_key") or None
+    except FileNotFoundError:  # no secrets file at all
+        return None
+
+
+@st.cache_resource
+def _class_home_prepared() -> bool:
+    """Once per server: a configured instructor key becomes the lecture workspace's key,
+    which makes the lab home a class home (store.access)."""
+    key = instructor_key()
+    if key is None:
+        return False
+    if len(key) < MIN_INSTRUCTOR_KEY:
+        raise ValueError(f"the instructor key must be at least {MIN_INSTRUCTOR_KEY} characters")
+    keys.set_instructor_key(registry().home, key)
+    return True
+
+
+def is_class_server() -> bool:
+    """A class server: an instructor key is configured, or this home already is a class's
+    (removing the key from the configuration does not open every workspace)."""
+    return _class_home_prepared() or access.is_class_home(registry().home)
 
 
 def ensure_index() -> None:

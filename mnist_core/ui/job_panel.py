@@ -8,8 +8,8 @@ import streamlit as st
 from mnist_core import jobs
 from mnist_core.charts import run_charts
 from mnist_core.models import config
-from mnist_core.store import Run, RunError
-from mnist_core.ui import engine
+from mnist_core.store import NotAllowed, Run, RunError
+from mnist_core.ui import engine, keyring
 
 REFRESH_SECONDS = 1.0
 STATE_ICONS = {"queued": ":material/hourglass_top:", "running": ":material/directions_run:",
@@ -32,14 +32,33 @@ def submit(run_config: config.RunConfig, workspace: str) -> None:
                    "before starting another. Nothing new was started.")
         return
     try:
-        st.session_state[key] = engine.worker_pool().submit(run_config, workspace)
-    except ValueError as error:  # a bad config or a full queue: say why, keep what is shown
-        st.error(str(error), icon=":material/block:")
+        st.session_state[key] = engine.worker_pool().submit(run_config, workspace,
+                                                            keyring.credential())
+    except (ValueError, NotAllowed) as error:  # a bad config, a limit, not this session's
+        st.error(str(error), icon=":material/block:")  # workspace: say why, keep what is shown
 
 
 def train_button(run_config: config.RunConfig, workspace: str, enabled: bool = True) -> None:
+    """Only in a workspace this session may change; elsewhere a note says why it is gone."""
+    if not keyring.holds(workspace):
+        st.caption(f":material/visibility: No Train button: {workspace!r} is not your "
+                   "workspace (see the sidebar).")
+        return
     if st.button("Train", type="primary", icon=":material/play_arrow:", disabled=not enabled):
         submit(run_config, workspace)
+
+
+def may_cancel(workspace: str) -> bool:
+    """The workspace's own session, and the instructor (who may stop any job)."""
+    return keyring.holds(workspace) or keyring.is_instructor()
+
+
+def cancel(run_id: str, message: str) -> None:
+    try:
+        engine.registry().request_cancel(run_id, keyring.credential())
+        st.toast(message)
+    except NotAllowed as refusal:
+        st.error(str(refusal), icon=":material/block:")
 
 
 def _get(run_id: str | None) -> Run | None:
@@ -76,9 +95,9 @@ def _live(run_id: str) -> None:
         # gone) repairs the index and says what happened, rather than fail every second.
         st.rerun()
     _status(run)
-    if st.button("Cancel this run", key=f"cancel_{run_id}", icon=":material/stop:"):
-        engine.registry().request_cancel(run_id)
-        st.toast("Cancelling… the run stops within about a second.")
+    if may_cancel(run.workspace) and st.button("Cancel this run", key=f"cancel_{run_id}",
+                                               icon=":material/stop:"):
+        cancel(run_id, "Cancelling… the run stops within about a second.")
     if run.history:
         _curves_with_loss(run.history)
 

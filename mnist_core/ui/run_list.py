@@ -6,8 +6,8 @@ import streamlit as st
 
 from mnist_core.charts import run_charts
 from mnist_core.models import kinds
-from mnist_core.store import Run
-from mnist_core.ui import engine
+from mnist_core.store import NotAllowed, Run
+from mnist_core.ui import engine, keyring
 from mnist_core.ui.downloads import download_buttons
 from mnist_core.ui.job_panel import STATE_ICONS, current_run_key
 
@@ -43,10 +43,14 @@ def run_list(workspace: str) -> None:
             if page and open_column.button("Open", key=f"open_{run.run_id}"):
                 st.session_state[current_run_key(run.model)] = run.run_id
                 st.switch_page(page)
-            if run.workspace == workspace and delete_column.button(
+            if run.workspace == workspace and keyring.holds(workspace) and delete_column.button(
                     "Delete", key=f"delete_{run.run_id}", disabled=run.is_active,
                     help="Cancel a run before deleting it." if run.is_active else None):
-                engine.registry().delete(run.run_id)
+                try:
+                    engine.registry().delete(run.run_id, keyring.credential())
+                except NotAllowed as refusal:
+                    st.error(str(refusal), icon=":material/block:")
+                    return
                 st.rerun()
     if len(runs) > RUNS_LISTED:
         st.caption(f"…and {len(runs) - RUNS_LISTED} older runs (`python -m mnist_core runs`).")

@@ -1,15 +1,16 @@
-"""The sidebar every page shows: the menu, the workspace, its runs and their zip, where the data
-came from."""
+"""The sidebar every page shows: the menu, the workspace (and on a class server whose it is,
+and the instructor's class panel), its runs, their zip out and in, where the data came from."""
 
 import streamlit as st
 
 from mnist_core import data
 from mnist_core.data import explore
-from mnist_core.ui import engine, loaders
+from mnist_core.ui import engine, keyring, loaders
+from mnist_core.ui.class_panel import class_panel, record_presence
 from mnist_core.ui.contents import PAGES
 from mnist_core.ui.run_list import run_list
 from mnist_core.ui.workspace import workspace_field
-from mnist_core.ui.workspace_archive import workspace_download
+from mnist_core.ui.workspace_archive import workspace_download, workspace_import
 
 HOME = "streamlit_app.py"  # the entry point; st.page_link paths are relative to its folder
 
@@ -20,11 +21,18 @@ def sidebar() -> str:
     Stops the page with the reason when no MNIST can be found.
     """
     engine.ensure_index()
+    try:
+        engine.is_class_server()  # stores a configured instructor key, once per server
+    except ValueError as error:
+        st.error(f"This server cannot serve a class: {error}.", icon=":material/key_off:")
+        st.stop()
     with st.sidebar:
         menu_slot = st.container()  # on top, but drawn once the workspace is known
         workspace = workspace_field()
+        record_presence(workspace)
         with menu_slot:
             menu(workspace)
+        class_panel()
         try:
             mnist = loaders.mnist()
         except data.DataError as error:
@@ -34,7 +42,10 @@ def sidebar() -> str:
             st.info(notice, icon=":material/build:")
         run_list(workspace)
         workspace_download(workspace)
+        workspace_import(workspace)
         data_source_panel(mnist)
+        if engine.is_class_server():
+            keyring.remember_in_browser()
     return workspace
 
 

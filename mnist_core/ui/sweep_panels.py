@@ -9,10 +9,10 @@ import streamlit as st
 from mnist_core import data, sweep
 from mnist_core.charts import run_charts
 from mnist_core.models import config
-from mnist_core.store import Sweep
+from mnist_core.store import NotAllowed, RunError, Sweep
 from mnist_core.sweep.spec import HINTON_ACCURACY, TRAIN_ACCURACY_IMAGES
-from mnist_core.ui import engine
-from mnist_core.ui.job_panel import STATE_ICONS
+from mnist_core.ui import engine, keyring
+from mnist_core.ui.job_panel import STATE_ICONS, cancel, may_cancel
 
 SESSION_KEY = "sweep_id"
 # Measured here: the assignment's 40-epoch sweep took 323 s for 600 network-epochs on 55k
@@ -81,6 +81,10 @@ def _share_of_full_set(spec: sweep.SweepSpec) -> float:
 
 
 def sweep_submit_button(spec: sweep.SweepSpec | None, workspace: str) -> None:
+    if not keyring.holds(workspace):
+        st.caption(f":material/visibility: No Start button: {workspace!r} is not your "
+                   "workspace (see the sidebar).")
+        return
     active = _get(st.session_state.get(SESSION_KEY))
     if not st.button("Start the sweep", type="primary", disabled=spec is None,
                      icon=":material/play_arrow:"):
@@ -89,8 +93,9 @@ def sweep_submit_button(spec: sweep.SweepSpec | None, workspace: str) -> None:
         st.warning(f"Sweep {active.sweep_id} is still {active.state}: wait for it or cancel it.")
         return
     try:
-        st.session_state[SESSION_KEY] = sweep.submit(engine.registry(), spec, workspace)
-    except ValueError as error:
+        st.session_state[SESSION_KEY] = sweep.submit(engine.registry(), spec, workspace,
+                                                     keyring.credential())
+    except (ValueError, NotAllowed) as error:
         st.error(str(error), icon=":material/block:")
         return
     engine.worker_pool().ensure_running()
@@ -140,9 +145,9 @@ def _live(sweep_id: str) -> None:
     if not item.is_active:
         st.rerun()
     _status(item)
-    if st.button("Cancel the sweep", key=f"cancel_{sweep_id}", icon=":material/stop:"):
-        sweep.cancel(engine.registry(), sweep_id)
-        st.toast("Cancelling: finished networks are kept, and the sweep can be resumed.")
+    if may_cancel(item.workspace) and st.button("Cancel the sweep", key=f"cancel_{sweep_id}",
+                                                icon=":material/stop:"):
+        cancel(sweep_id, "Cancelling: finished networks are kept, and the sweep can be resumed.")
 
 
 def _status(item: Sweep) -> None:
@@ -162,10 +167,11 @@ def _status(item: Sweep) -> None:
     else:
         st.warning(f"{icon} Sweep {item.sweep_id} is {item.state}: {item.error or ''} Its "
                    "finished networks are kept.")
-        if st.button("Resume: train only the missing networks", key=f"resume_{item.sweep_id}"):
+        if keyring.holds(item.workspace) and st.button(
+                "Resume: train only the missing networks", key=f"resume_{item.sweep_id}"):
             try:
-                sweep.resume(engine.registry(), item.sweep_id)
-            except ValueError as error:
+                sweep.resume(engine.registry(), item.sweep_id, keyring.credential())
+            except (ValueError, RunError, NotAllowed) as error:
                 st.error(str(error))
                 return
             st.session_state[SESSION_KEY] = item.sweep_id

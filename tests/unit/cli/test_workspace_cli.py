@@ -60,3 +60,32 @@ def test_an_empty_workspace_or_a_bad_name_is_refused(tmp_path):
     assert_one_line_error(lab("export", "--workspace", "nobody", out), "has no runs or sweeps")
     assert_one_line_error(lab("export", "--workspace", "no/such", out), "workspace name")
     assert_one_line_error(lab("export", out), "--workspace")  # a usage error: required
+
+
+def test_workspace_key_issues_a_key_and_its_personal_link(lab_home):
+    from mnist_core.store import keys
+
+    first = last_json(lab("workspace", "key", "old", "--url", "http://lab.example:8501/",
+                          "--json"))
+    assert first["workspace"] == "old"
+    assert first["link"] == f"http://lab.example:8501/?workspace=old&key={first['key']}"
+    assert keys.matches(lab_home, "old", first["key"])
+    again = last_json(lab("workspace", "key", "old", "--json"))  # a lost key, replaced
+    assert keys.matches(lab_home, "old", again["key"])
+    assert not keys.matches(lab_home, "old", first["key"])
+
+
+def test_workspace_key_refuses_the_lecture_whose_key_is_the_instructors(lab_home):
+    assert_one_line_error(lab("workspace", "key", "lecture"), "instructor key")
+    assert_one_line_error(lab("workspace", "key", "../x"), "must be 1 to 40")
+
+
+def test_the_cli_still_writes_to_the_lecture_and_deletes_in_a_class_home(lab_home):
+    from mnist_core.store import keys
+
+    keys.set_instructor_key(lab_home, "the instructor's key")
+    run_id = add_run("lecture")
+    other = add_run("someone")
+    assert lab("delete", run_id).returncode == 0
+    assert lab("delete", other).returncode == 0
+    assert not Registry().runs()
