@@ -54,7 +54,7 @@ class Student:
     # (the page's workspace, run_id, the run's workspace) for each run in a run list it read
     seen: set = dataclasses.field(default_factory=set)
     own_delete_buttons: int = 0  # Delete buttons on its own runs (it holds the key)
-    own_delete: str | None = None  # its key deleting its own run at the end: '' if it did
+    own_key: str | None = None  # its key through mnist_core's check on its own run: '' if ok
     context: object = None  # its Playwright context and page
     page: object = None
     attempts: list = dataclasses.field(default_factory=list)
@@ -105,10 +105,9 @@ async def open_page(page, url: str) -> None:
 
 
 def parse_keys(value: str) -> dict:
-    """The cookie's value ('NAME:KEY|NAME:KEY', perhaps quoted or percent-encoded) as a dict."""
-    value = urllib.parse.unquote(value).strip('"')
-    pairs = (entry.split(":", 1) for entry in value.split("|") if ":" in entry)
-    return {name: key for name, key in pairs}
+    """The cookie's value ('NAME:KEY|NAME:KEY', each part percent-encoded) as a dict."""
+    pairs = (entry.split(":", 1) for entry in value.strip('"').split("|") if ":" in entry)
+    return {urllib.parse.unquote(name): urllib.parse.unquote(key) for name, key in pairs}
 
 
 async def join_class(student: Student, page, room: Classroom) -> None:
@@ -161,7 +160,7 @@ async def train(student: Student, page, room: Classroom) -> None:
     await expect(epochs).to_have_value("1", timeout=PAGE_MILLISECONDS)
     await page.wait_for_selector(FINISHED_RUN, timeout=PAGE_MILLISECONDS)
     student.marks["submitted"] = time.time()
-    await page.get_by_role("button", name="Train").click()
+    await page.get_by_role("button", name="Train", exact=True).click()
     deadline = time.monotonic() + RUN_LISTED_SECONDS
     while not (own := await room.runs_of(student.workspace)):
         if time.monotonic() > deadline:
@@ -243,6 +242,12 @@ async def check_own_list(student: Student, page, room: Classroom) -> None:
             await try_page_delete(student, page, room, entry, "own workspace's page")
 
 
+def verdicts(within):
+    """Each model's answer box: a success ('7 (98%)') or a warning ('not sure: 4 or 9?')."""
+    return within.get_by_test_id("stAlertContentSuccess").or_(
+        within.get_by_test_id("stAlertContentWarning"))
+
+
 async def draw_and_read(student: Student, page, room: Classroom) -> None:
     """Draw a 1 on the Draw page of its own workspace and read its own model's answer."""
     await open_page(page, f"{room.url}/Draw_a_digit?workspace={student.workspace}")
@@ -257,17 +262,14 @@ async def draw_and_read(student: Student, page, room: Classroom) -> None:
         await page.mouse.move(box["x"] + x, box["y"] + y, steps=4)
     await page.mouse.up()
     main = page.get_by_test_id("stMain")
-    verdicts = main.get_by_test_id("stAlertContentSuccess").or_(
-        main.get_by_test_id("stAlertContentWarning"))
-    await verdicts.first.wait_for(timeout=ANSWER_MILLISECONDS)
+    await verdicts(main).first.wait_for(timeout=ANSWER_MILLISECONDS)
     student.marks["answered"] = time.time()
     # Answers are in the order of the models, newest first: its own run (newer than the
     # lecture's, and no other student's run is listed) comes first.
-    column = main.get_by_test_id("stColumn").filter(has=verdicts).first
+    column = main.get_by_test_id("stColumn").filter(has=verdicts(page)).first
     student.answer_label = (await column.get_by_test_id("stMarkdownContainer").first
                             .text_content()).strip()
-    student.answer = (await column.get_by_test_id("stAlertContentSuccess").or_(
-        column.get_by_test_id("stAlertContentWarning")).first.text_content()).strip()
+    student.answer = (await verdicts(column).first.text_content()).strip()
     run = await room.store(room.registry.get, student.run_id)
     if run.test_accuracy is not None and f"{run.test_accuracy:.2%}" not in student.answer_label:
         student.note(f"the first answer is from {student.answer_label!r}, not its own run "
@@ -310,7 +312,8 @@ async def intrude_by_page(student: Student, page, room: Classroom, target: str) 
                 student.attempts.append(Attempt(
                     "page", "delete", target, "error",
                     f"the run list was not drawn in {EXPANDERS_DRAWN_MILLISECONDS} ms ({label})"))
-        train_buttons = page.get_by_test_id("stMain").get_by_role("button", name="Train")
+        train_buttons = page.get_by_test_id("stMain").get_by_role("button", name="Train",
+                                                                  exact=True)
         if await train_buttons.count() and await train_buttons.first.is_enabled():
             before = {run.run_id for run in await room.runs_of(target)}
             await train_buttons.first.click()

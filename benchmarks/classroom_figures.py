@@ -38,9 +38,12 @@ def in_window(runs: list[dict], start: float, end: float) -> list[dict]:
     return [run for run in runs if start <= run["start"] <= end]
 
 
-def fairness(runs: list, workers: int) -> tuple[float | None, list[dict]]:
-    """The largest wait ÷ (jobs ahead × mean job time ÷ workers + mean job time), and each
-    run's terms. Jobs ahead of a run: those queued when it was created that started before it.
+def fairness(runs: list, workers: int, judged: set | None = None
+             ) -> tuple[float | None, list[dict]]:
+    """The largest wait ÷ (jobs ahead × mean job time ÷ workers + mean job time) over the
+    workspaces of the `judged` run ids (default all), and each run's terms. Jobs ahead of a
+    run: those queued when it was created that started before it; the mean job time is over
+    all `runs`.
     """
     started = [run for run in runs if run.started_at is not None]
     finished = [run.finished_at - run.started_at for run in started if run.finished_at]
@@ -58,8 +61,10 @@ def fairness(runs: list, workers: int) -> tuple[float | None, list[dict]]:
                      "ahead": ahead, "expected": expected, "ratio": wait / expected})
     by_workspace: dict[str, float] = {}
     for row in rows:
+        if judged is not None and row["run_id"] not in judged:
+            continue
         by_workspace[row["workspace"]] = max(by_workspace.get(row["workspace"], 0), row["ratio"])
-    return max(by_workspace.values()), rows
+    return max(by_workspace.values(), default=None), rows
 
 
 def _stat_fields(pid: int) -> list[str] | None:
