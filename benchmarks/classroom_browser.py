@@ -128,11 +128,17 @@ async def join_class(student: Student, page, room: Classroom) -> None:
             if student.key:
                 break
         await asyncio.sleep(0.3)
-    student.link_key = await personal_link_key(page, student.workspace)
     if not student.key:
         student.note(f"no key for {student.workspace} in the {KEYS_COOKIE} cookie after "
                      f"{COOKIE_SECONDS} s (cookies: {sorted(cookies)})")
-    if student.link_key != student.key:
+    try:
+        student.link_key = await personal_link_key(page, student.workspace)
+    except PlaywrightError as error:
+        student.note(f"the sidebar's personal link could not be read: {error}"[:300])
+        return
+    if student.link_key is None:
+        student.note(f"no personal link for {student.workspace} in 'Your workspace key'")
+    elif student.link_key != student.key:
         student.note(f"the sidebar's personal link has key {student.link_key!r}, the cookie "
                      f"{student.key!r}")
 
@@ -144,7 +150,8 @@ async def personal_link_key(page, workspace: str) -> str | None:
     if not await panel.count():
         return None
     await panel.first.locator("summary").click()
-    text = await panel.first.get_by_test_id("stCode").first.text_content(timeout=10_000)
+    text = await panel.first.get_by_test_id("stCode").first.text_content(
+        timeout=PAGE_MILLISECONDS)
     query = urllib.parse.parse_qs(urllib.parse.urlparse(text.strip()).query)
     if query.get("workspace", [None])[0] != workspace:
         return None
