@@ -55,7 +55,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 from benchmarks import classroom_browser as browser  # noqa: E402
 from benchmarks import classroom_figures as figures  # noqa: E402
 from benchmarks import classroom_writes as writes  # noqa: E402
-from benchmarks.timed_server import TIMINGS_VARIABLE  # noqa: E402
+from benchmarks.timed_server import STACKS_VARIABLE, TIMINGS_VARIABLE  # noqa: E402
 from mnist_core.store import Registry  # noqa: E402
 
 DEFAULT_NPZ = Path("/work/shared/data/mnist.npz")
@@ -467,7 +467,7 @@ def _page_time_lines(full, start, end, sampler, timings, marks, runs) -> str:
 
 def run_classroom(sessions: int = 30, npz: Path | None = None, workers: int | None = None,
                   keep: Path | None = None, browser_nice: int = BROWSER_NICE,
-                  log=print) -> dict:
+                  profile: bool = False, log=print) -> dict:
     """Hold the class; return the figures (RESULT_KEYS) and their details.
 
     `npz`: the data set (MNIST_NPZ); None keeps this environment's (the test subset when
@@ -489,6 +489,8 @@ def run_classroom(sessions: int = 30, npz: Path | None = None, workers: int | No
                    "TF_CPP_MIN_LOG_LEVEL": "2"}
     if npz is not None:
         environment["MNIST_NPZ"] = str(npz)
+    if profile:
+        environment[STACKS_VARIABLE] = str(scratch / "script_stacks.jsonl")
     server = Server(environment, scratch / "streamlit.log")
     try:
         lecture = _lecture_run(environment)  # trains while the server starts
@@ -505,11 +507,24 @@ def run_classroom(sessions: int = 30, npz: Path | None = None, workers: int | No
                 server.url, home, sessions, lecture_result["run_id"], sampler,
                 _chromium_at(browser_nice, scratch), log)).result()
         marks["browser_nice"] = browser_nice
-        return summarise(marks, figures.script_runs(timings_path), sampler, workers, log)
+        result = summarise(marks, figures.script_runs(timings_path), sampler, workers, log)
+        if keep:
+            (scratch / "samples.json").write_text(json.dumps(sampler.samples))
+            (scratch / "students.json").write_text(json.dumps(
+                [_as_json(student) for student in marks["students"]], indent=1))
+        return result
     finally:
         server.stop()
         if not keep:
             shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _as_json(student) -> dict:
+    fields = {name: value for name, value in vars(student).items()
+              if name not in ("context", "page")}
+    fields["seen"] = sorted(fields["seen"])
+    fields["attempts"] = [vars(attempt) for attempt in student.attempts]
+    return fields
 
 
 def main() -> None:
@@ -518,11 +533,14 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, help="keep the lab home, logs and timings here")
     parser.add_argument("--browser-nice", type=int, default=BROWSER_NICE,
                         help="Chromium's niceness (0: the server's own priority)")
+    parser.add_argument("--profile", action="store_true",
+                        help="sample where the server's script threads are (costs CPU)")
     arguments = parser.parse_args()
     npz = Path(os.environ.get("MNIST_NPZ") or DEFAULT_NPZ)
     try:
         result = run_classroom(arguments.sessions, npz, keep=arguments.keep,
-                               browser_nice=arguments.browser_nice)
+                               browser_nice=arguments.browser_nice,
+                               profile=arguments.profile)
     except ClassroomError as error:
         raise SystemExit(str(error)) from None
     print(json.dumps({key: result[key] for key in RESULT_KEYS}))

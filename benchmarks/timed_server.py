@@ -17,8 +17,11 @@ import os
 import sys
 import threading
 import time
+from pathlib import Path
 
 TIMINGS_VARIABLE = "MNIST_LAB_SCRIPT_TIMINGS"
+# Optional, and not free (it holds the GIL while it looks): where script threads spend time.
+STACKS_VARIABLE = "MNIST_LAB_SCRIPT_STACKS"
 
 
 def install(path: str) -> None:
@@ -57,10 +60,45 @@ def install(path: str) -> None:
     runner_class._on_script_finished = timed_on_finished
 
 
+def sample_stacks(path: str, interval: float = 0.05, flush_every: float = 5.0) -> None:
+    """Every `interval` s, where each script thread is (its innermost frame, and the
+    innermost in mnist_core, the app's pages or streamlit); the counts, one JSON line per
+    flush (the tally so far), go to `path`: where the wall time of script runs goes."""
+    import collections
+    import traceback
+
+    def where(frame) -> str:
+        stack = traceback.extract_stack(frame)
+        ours = next((f"{Path(entry.filename).name}:{entry.name}" for entry in reversed(stack)
+                     if "mnist_core" in entry.filename or "/pages/" in entry.filename), "-")
+        inner = stack[-1]
+        library = inner.filename.split("site-packages/")[-1].split("/")[0]
+        return f"{ours} < {library}:{inner.name}"
+
+    def run() -> None:
+        tally: collections.Counter = collections.Counter()
+        flushed = time.monotonic()
+        while True:
+            time.sleep(interval)
+            names = {thread.ident: thread.name for thread in threading.enumerate()}
+            for ident, frame in sys._current_frames().items():
+                if names.get(ident, "").startswith("ScriptRunner"):
+                    tally[where(frame)] += 1
+            if time.monotonic() - flushed > flush_every:
+                flushed = time.monotonic()
+                with open(path, "a") as out:
+                    out.write(json.dumps({"time": time.time(), "interval": interval,
+                                          "tally": tally.most_common(60)}) + "\n")
+
+    threading.Thread(target=run, name="stack-sampler", daemon=True).start()
+
+
 def main() -> None:
     path = os.environ.get(TIMINGS_VARIABLE)
     if path:
         install(path)
+    if stacks := os.environ.get(STACKS_VARIABLE):
+        sample_stacks(stacks)
     from streamlit.web import cli
 
     cli.main(args=sys.argv[1:], prog_name="streamlit")
