@@ -101,9 +101,12 @@ class Server:
                    "--server.port", self.url.rsplit(":", 1)[1],
                    "--server.address", "127.0.0.1", "--server.fileWatcherType", "none"]
         with self.log.open("a") as log_file:
+            # A process group of its own (to stop it with its workers), but this session:
+            # with the kernel's autogroups, niceness only ranks processes of one session, and
+            # the browsers must rank below the server (BROWSER_NICE).
             self.process = subprocess.Popen(command, cwd=ROOT, env=self.environment,
                                             stdout=log_file, stderr=subprocess.STDOUT,
-                                            start_new_session=True)
+                                            process_group=0)
 
     def wait_until_healthy(self) -> None:
         deadline = time.monotonic() + SERVER_START_SECONDS
@@ -308,9 +311,11 @@ def _cross_talk(students, runs) -> tuple[int, list[str]]:
     return len(found), found
 
 
-def summarise(marks: dict, timings: list[dict], sampler, workers: int, log) -> dict:
+def summarise(marks: dict, records: list[dict], sampler, workers: int, log) -> dict:
     students = marks["students"]
     runs = marks["runs"]
+    timings = [record for record in records if record["kind"] != "gc"]
+    collections = [record for record in records if record["kind"] == "gc"]
     own_ids = {student.run_id for student in students if student.run_id}
     student_runs = [run for run in runs if run.run_id in own_ids]
     class_runs = [run for run in student_runs if run.run_id != students[0].run_id] \
@@ -384,7 +389,8 @@ def summarise(marks: dict, timings: list[dict], sampler, workers: int, log) -> d
         + "".join(f"\n  student {s.index}: {c}" for s, c in zip(students, controls,
                                                                 strict=True) if c))
 
-    log(_page_time_lines(full, queue_start, queue_end, sampler, timings, marks, class_runs))
+    log(_page_time_lines(full, queue_start, queue_end, sampler, timings, marks, class_runs,
+                         collections))
     judged = [row for row in fairness_rows if row["run_id"] in by_id
               and row["run_id"] != students[0].run_id] or fairness_rows
     if judged:
@@ -424,7 +430,7 @@ def _expected_live_reruns(runs, start: float, end: float) -> float:
     return active_seconds / max(end - start, 1e-9)
 
 
-def _page_time_lines(full, start, end, sampler, timings, marks, runs) -> str:
+def _page_time_lines(full, start, end, sampler, timings, marks, runs, collections) -> str:
     if not full:
         return "page time: no script runs while the queue was full"
     wall = max(end - start, 1e-9)
@@ -441,18 +447,27 @@ def _page_time_lines(full, start, end, sampler, timings, marks, runs) -> str:
     in_flight = sum(run["seconds"] for run in full) / max(end - start, 1e-9)
     lines.append(f"  script runs in flight on average: {in_flight:.1f} (one Python process: "
                  "they share its GIL)")
+    full_gcs = figures.in_window(collections, start, end)
+    gc_share = sum(record["seconds"] for record in full_gcs) / wall
+    if full_gcs:
+        lines.append(f"  full garbage collections (one after each script run, holding the "
+                     f"GIL): {len(full_gcs)}, {figures.spread([r['seconds'] for r in full_gcs])}"
+                     f"; {gc_share:.0%} of the time")
     shares = sampler.shares(start, end)
     if shares:
         lines.append(f"  CPU while full, in cores of {shares['cores']:.0f}: machine "
-                     f"{shares['machine']:.2f}, server {shares['server']:.2f}, workers "
-                     f"{shares['workers']:.2f} (nice 10), the rest (Chromium at nice "
-                     f"{marks.get('browser_nice')}, this harness) {shares['other']:.2f}")
+                     f"{shares['machine']:.2f}: server {shares['server']:.2f}, workers "
+                     f"{shares['workers']:.2f} (nice 10), Chromium and this harness "
+                     f"{shares['browsers']:.2f} (nice {marks.get('browser_nice')}), other "
+                     f"processes {shares['other']:.2f}")
         limits = []
         if shares["machine"] > 0.9 * shares["cores"]:
             limits.append("the machine's cores are saturated, so script runs wait for CPU")
         if shares["server"] > 0.85:
             limits.append("the server uses about a whole core: its one GIL serialises the "
                           "sessions' script runs")
+        if gc_share > 0.2:
+            limits.append(f"full garbage collections hold the GIL {gc_share:.0%} of the time")
         if in_flight > 1.5:
             limits.append(f"{in_flight:.1f} runs at once in one interpreter stretch each "
                           "other's wall time")

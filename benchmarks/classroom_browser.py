@@ -7,6 +7,7 @@ student goes on with what it can still do, so one student's failure never ends t
 """
 
 import asyncio
+import contextlib
 import dataclasses
 import re
 import time
@@ -19,7 +20,7 @@ FINISHED_RUN = "[data-testid='stApp'][data-test-script-state='notRunning']"
 KEYS_COOKIE = "mnist_lab_keys"  # NAME:KEY entries joined by '|'
 LECTURE = "lecture"
 PAGE_MILLISECONDS = 180_000  # a rerun on a server with 30 busy sessions can take long
-COOKIE_SECONDS = 30
+COOKIE_SECONDS = 180
 RUN_LISTED_SECONDS = 120
 RESULTS_MILLISECONDS = 120_000  # from the run done in the store to its results on the page
 ANSWER_MILLISECONDS = 120_000
@@ -114,20 +115,19 @@ async def join_class(student: Student, page, room: Classroom) -> None:
     """Open the MLP page without ?workspace=: the server gives a workspace and its key."""
     student.marks["joined"] = time.time()
     await open_page(page, f"{room.url}/MLP")
-    deadline = time.monotonic() + COOKIE_SECONDS
-    while "workspace=" not in page.url and time.monotonic() < deadline:
-        await asyncio.sleep(0.2)
+    with contextlib.suppress(PlaywrightError):
+        await page.wait_for_url(lambda url: "workspace=" in url, timeout=PAGE_MILLISECONDS)
     query = urllib.parse.parse_qs(urllib.parse.urlparse(page.url).query)
     if "workspace" not in query:
         raise AssertionError(f"no ?workspace= in the URL after opening /MLP: {page.url}")
     student.workspace = query["workspace"][0]
-    while time.monotonic() < deadline:
-        cookies = {cookie["name"]: cookie["value"] for cookie in await page.context.cookies()}
-        if KEYS_COOKIE in cookies:
-            student.key = parse_keys(cookies[KEYS_COOKIE]).get(student.workspace)
-            if student.key:
-                break
-        await asyncio.sleep(0.3)
+    # The page sets the cookie from a script it draws (ui/keyring.py), once the run is shown.
+    with contextlib.suppress(PlaywrightError):
+        await page.wait_for_function(f"document.cookie.includes('{KEYS_COOKIE}=')",
+                                     timeout=COOKIE_SECONDS * 1000)
+    cookies = {cookie["name"]: cookie["value"] for cookie in await page.context.cookies()}
+    if KEYS_COOKIE in cookies:
+        student.key = parse_keys(cookies[KEYS_COOKIE]).get(student.workspace)
     if not student.key:
         student.note(f"no key for {student.workspace} in the {KEYS_COOKIE} cookie after "
                      f"{COOKIE_SECONDS} s (cookies: {sorted(cookies)})")

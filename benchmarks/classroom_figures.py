@@ -91,13 +91,28 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS if fields else 0.0
 
 
-def children(pid: int) -> list[int]:
-    found = []
+def _parents() -> dict[int, int]:
+    """pid -> parent pid, of every process now."""
+    found = {}
     for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            fields = _stat_fields(int(entry.name))
-            if fields and int(fields[1]) == pid:
-                found.append(int(entry.name))
+        if entry.name.isdigit() and (fields := _stat_fields(int(entry.name))):
+            found[int(entry.name)] = int(fields[1])
+    return found
+
+
+def children(pid: int) -> list[int]:
+    return [child for child, parent in _parents().items() if parent == pid]
+
+
+def descendants(pid: int, parents: dict[int, int], leaving_out: int) -> list[int]:
+    """Every process below `pid` but the subtree of `leaving_out`."""
+    below, found = [pid], []
+    while below:
+        current = below.pop()
+        for child, parent in parents.items():
+            if parent == current and child != leaving_out:
+                found.append(child)
+                below.append(child)
     return found
 
 
@@ -110,13 +125,15 @@ def machine_busy_seconds() -> tuple[float, float]:
 
 class Sampler:
     """Every `interval` seconds: the server's RSS and CPU, its workers' CPU (children of the
-    server), and the whole machine's, so a window's CPU shares can be read back."""
+    server), the harness's and its browsers', and the whole machine's, so a window's CPU
+    shares can be read back."""
 
     def __init__(self, server_pid: int, interval: float = 0.5):
         self.server_pid, self.interval = server_pid, interval
         self.samples: list[dict] = []
         self._stop = threading.Event()
         self._worker_seconds: dict[int, float] = {}  # the last CPU time seen of each worker
+        self._browser_seconds: dict[int, float] = {}  # ...of the harness and its browsers
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def __enter__(self):
@@ -128,13 +145,19 @@ class Sampler:
         self._thread.join()
 
     def sample(self) -> dict:
-        for worker in children(self.server_pid):
+        parents = _parents()
+        for worker in [child for child, parent in parents.items() if parent == self.server_pid]:
             self._worker_seconds[worker] = cpu_seconds(worker) or \
                 self._worker_seconds.get(worker, 0.0)
+        # This harness and what it started but the server: Playwright's driver, Chromium.
+        for process in [os.getpid(), *descendants(os.getpid(), parents, self.server_pid)]:
+            self._browser_seconds[process] = cpu_seconds(process) or \
+                self._browser_seconds.get(process, 0.0)
         busy, total = machine_busy_seconds()
         return {"time": time.time(), "rss_mb": rss_mb(self.server_pid),
                 "server_cpu": cpu_seconds(self.server_pid),
-                "workers_cpu": sum(self._worker_seconds.values()), "busy": busy,
+                "workers_cpu": sum(self._worker_seconds.values()),
+                "browser_cpu": sum(self._browser_seconds.values()), "busy": busy,
                 "total": total}
 
     def _run(self) -> None:
@@ -154,6 +177,8 @@ class Sampler:
         machine = (last["busy"] - first["busy"]) / wall
         server = (last["server_cpu"] - first["server_cpu"]) / wall
         workers = (last["workers_cpu"] - first["workers_cpu"]) / wall
+        browsers = (last["browser_cpu"] - first["browser_cpu"]) / wall
         return {"seconds": wall, "cores": cores, "machine": machine, "server": server,
-                "workers": workers, "other": max(0.0, machine - server - workers),
+                "workers": workers, "browsers": browsers,
+                "other": max(0.0, machine - server - workers - browsers),
                 "peak_rss_mb": max(sample["rss_mb"] or 0 for sample in inside)}

@@ -3,7 +3,8 @@
 Run: MNIST_LAB_SCRIPT_TIMINGS=runs.jsonl python benchmarks/timed_server.py run streamlit_app.py
 (any arguments of `streamlit`). Each script run appends one line to the file:
 {"start": wall-clock seconds, "seconds": its duration, "kind": "full" or "fragment",
- "page": the page's name, "session": Streamlit's session id, "event": how it ended}.
+ "page": the page's name, "session": Streamlit's session id, "event": how it ended}; and
+each full garbage collection, as kind "gc" (its thread's name in "event").
 
 What is timed: from the moment a ScriptRunner picks up a rerun request (the top of
 `ScriptRunner._run_script`, the loop that runs one request after another) to the end of
@@ -12,6 +13,7 @@ after each run): the server's own work for one run, the time a browser waits on 
 that ends in `st.rerun()` is one line, and the run it triggers (within the same call) the next.
 """
 
+import gc
 import json
 import os
 import sys
@@ -58,6 +60,24 @@ def install(path: str) -> None:
 
     runner_class._run_script = timed_run_script
     runner_class._on_script_finished = timed_on_finished
+
+    # Full garbage collections hold the GIL, whichever thread runs them (Streamlit runs one
+    # after every script run: runner.postScriptGC): each one's start and duration too.
+    collecting = threading.local()
+
+    def on_gc(phase: str, info: dict) -> None:
+        if info.get("generation") != 2:
+            return
+        if phase == "start":
+            collecting.at = (time.time(), time.perf_counter())
+        elif hasattr(collecting, "at"):
+            wall, clock = collecting.at
+            with lock:
+                out.write(json.dumps({"start": wall, "seconds": time.perf_counter() - clock,
+                                      "kind": "gc", "page": "", "session": "",
+                                      "event": threading.current_thread().name}) + "\n")
+
+    gc.callbacks.append(on_gc)
 
 
 def sample_stacks(path: str, interval: float = 0.05, flush_every: float = 5.0) -> None:
