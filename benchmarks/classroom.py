@@ -90,8 +90,8 @@ class Server:
     """The app through benchmarks/timed_server.py, in a process group of its own (with the
     workers it starts), its output in `log`."""
 
-    def __init__(self, environment: dict, log: Path):
-        self.environment, self.log = environment, log
+    def __init__(self, environment: dict, log: Path, options: dict | None = None):
+        self.environment, self.log, self.options = environment, log, options or {}
         self.url = f"http://127.0.0.1:{_free_port()}"
         self.process: subprocess.Popen | None = None
 
@@ -100,6 +100,8 @@ class Server:
                    "streamlit_app.py", "--server.headless", "true",
                    "--server.port", self.url.rsplit(":", 1)[1],
                    "--server.address", "127.0.0.1", "--server.fileWatcherType", "none"]
+        for option, value in self.options.items():  # an experiment's, e.g. runner.postScriptGC
+            command += [f"--{option}", value]
         with self.log.open("a") as log_file:
             # A process group of its own (to stop it with its workers), but this session:
             # with the kernel's autogroups, niceness only ranks processes of one session, and
@@ -482,7 +484,8 @@ def _page_time_lines(full, start, end, sampler, timings, marks, runs, collection
 
 def run_classroom(sessions: int = 30, npz: Path | None = None, workers: int | None = None,
                   keep: Path | None = None, browser_nice: int = BROWSER_NICE,
-                  profile: bool = False, log=print) -> dict:
+                  profile: bool = False, server_options: dict | None = None,
+                  log=print) -> dict:
     """Hold the class; return the figures (RESULT_KEYS) and their details.
 
     `npz`: the data set (MNIST_NPZ); None keeps this environment's (the test subset when
@@ -506,7 +509,9 @@ def run_classroom(sessions: int = 30, npz: Path | None = None, workers: int | No
         environment["MNIST_NPZ"] = str(npz)
     if profile:
         environment[STACKS_VARIABLE] = str(scratch / "script_stacks.jsonl")
-    server = Server(environment, scratch / "streamlit.log")
+    server = Server(environment, scratch / "streamlit.log", server_options)
+    if server_options:
+        log(f"streamlit options of this experiment: {server_options}")
     try:
         lecture = _lecture_run(environment)  # trains while the server starts
         server.start()
@@ -548,6 +553,9 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, help="keep the lab home, logs and timings here")
     parser.add_argument("--browser-nice", type=int, default=BROWSER_NICE,
                         help="Chromium's niceness (0: the server's own priority)")
+    parser.add_argument("--streamlit-option", action="append", default=[],
+                        metavar="NAME=VALUE", help="an experiment: a config option of "
+                        "`streamlit run`, e.g. runner.postScriptGC=false (repeatable)")
     parser.add_argument("--profile", action="store_true",
                         help="sample where the server's script threads are (costs CPU)")
     arguments = parser.parse_args()
@@ -555,7 +563,9 @@ def main() -> None:
     try:
         result = run_classroom(arguments.sessions, npz, keep=arguments.keep,
                                browser_nice=arguments.browser_nice,
-                               profile=arguments.profile)
+                               profile=arguments.profile,
+                               server_options=dict(option.split("=", 1) for option
+                                                   in arguments.streamlit_option))
     except ClassroomError as error:
         raise SystemExit(str(error)) from None
     print(json.dumps({key: result[key] for key in RESULT_KEYS}))

@@ -1,16 +1,19 @@
 """`streamlit run` with every script run timed inside the server, the app left unchanged.
 
 Run: MNIST_LAB_SCRIPT_TIMINGS=runs.jsonl python benchmarks/timed_server.py run streamlit_app.py
-(any arguments of `streamlit`). Each script run appends one line to the file:
-{"start": wall-clock seconds, "seconds": its duration, "kind": "full" or "fragment",
- "page": the page's name, "session": Streamlit's session id, "event": how it ended}; and
-each full garbage collection, as kind "gc" (its thread's name in "event").
+(any arguments of `streamlit`). Each script run appends one line to the file: {"start":
+wall-clock seconds, "seconds": its duration, "cleanup_seconds": see below, "kind": "full" or
+"fragment", "page": the page's name, "session": Streamlit's session id, "event": how it
+ended}; and each full garbage collection one, of kind "gc" (its thread's name in "event").
 
 What is timed: from the moment a ScriptRunner picks up a rerun request (the top of
-`ScriptRunner._run_script`, the loop that runs one request after another) to the end of
-`_on_script_finished` (the widget-state cleanup and the garbage collection Streamlit does
-after each run): the server's own work for one run, the time a browser waits on it. A run
-that ends in `st.rerun()` is one line, and the run it triggers (within the same call) the next.
+`ScriptRunner._run_script`, the loop that runs one request after another) to the moment it
+sends the browser the run's finished message (in `_on_script_finished`): the server's own
+work for one run, the time a browser waits on it. What follows in `_on_script_finished`
+(widget-state cleanup, and the full garbage collection Streamlit runs after every run,
+`runner.postScriptGC`) is "cleanup_seconds": the browser does not wait for it, but it holds
+the GIL, so other sessions' runs do. A run that ends in `st.rerun()` is one line, and the run
+it triggers (within the same call) the next.
 """
 
 import gc
@@ -24,6 +27,7 @@ from pathlib import Path
 TIMINGS_VARIABLE = "MNIST_LAB_SCRIPT_TIMINGS"
 # Optional, and not free (it holds the GIL while it looks): where script threads spend time.
 STACKS_VARIABLE = "MNIST_LAB_SCRIPT_STACKS"
+FINISHED_EVENTS = ("SCRIPT_STOPPED", "FRAGMENT_STOPPED")  # ScriptRunnerEvent names
 
 
 def install(path: str) -> None:
@@ -36,8 +40,17 @@ def install(path: str) -> None:
     lock = threading.Lock()
     started = threading.local()  # one ScriptRunner thread per session run
 
+    def shown(sender, event=None, **_) -> None:
+        """The run's end as the browser sees it: Streamlit sends it its finished message."""
+        if getattr(event, "name", "").startswith(FINISHED_EVENTS):
+            started.shown = time.perf_counter()
+
     def timed_run_script(self, rerun_data):
+        if getattr(self, "_timed_receiver", None) is None:
+            self._timed_receiver = shown  # held here: the signal keeps a weak reference
+            self.on_event.connect(shown)  # after the AppSession's, which sends the message
         started.at = (time.time(), time.perf_counter())
+        started.shown = None
         return run_script(self, rerun_data)
 
     def timed_on_finished(self, ctx, event, premature_stop, run_descriptor):
@@ -45,18 +58,22 @@ def install(path: str) -> None:
             return on_finished(self, ctx, event, premature_stop, run_descriptor)
         finally:
             wall, clock = getattr(started, "at", (time.time(), time.perf_counter()))
+            end = time.perf_counter()
+            finished = getattr(started, "shown", None) or end
             try:
                 page = self._pages_manager.get_pages().get(ctx.page_script_hash, {})
                 page_name = page.get("page_name", "")
             except Exception:  # (the timing must never break a run)
                 page_name = ""
-            record = {"start": wall, "seconds": time.perf_counter() - clock,
+            record = {"start": wall, "seconds": finished - clock,
+                      "cleanup_seconds": end - finished,
                       "kind": "fragment" if run_descriptor.fragment_ids else "full",
                       "page": page_name, "session": self._session_id,
                       "event": getattr(event, "name", str(event))}
             with lock:
                 out.write(json.dumps(record) + "\n")
             started.at = (time.time(), time.perf_counter())  # the next run of this call
+            started.shown = None
 
     runner_class._run_script = timed_run_script
     runner_class._on_script_finished = timed_on_finished
