@@ -205,16 +205,32 @@ async def _cancel_another(student, room) -> None:
 
 
 async def _intrude(student, room, target: tuple[str, str] | None, lecture_run: str) -> None:
-    """Writes where the student holds no key: the neighbour's workspace and the lecture."""
+    """Writes where the student holds no key, the neighbour's workspace and the lecture's, all
+    at once: each workspace's page in a tab of its own (the student's browser, so its cookie)
+    and mnist_core's write functions."""
     if student.workspace is None or student.page is None:
         return
     targets = {LECTURE: lecture_run}
     if target is not None:
         targets = {target[0]: target[1], **targets}
-    for workspace in targets:
-        whose = "lecture" if workspace == LECTURE else "neighbour"
-        await browser.step(student, f"page writes ({whose})",
-                           browser.intrude_by_page(student, student.page, room, workspace))
+    tabs = [student.page]
+    try:
+        while len(tabs) < len(targets):
+            tabs.append(await student.context.new_page())
+            tabs[-1].set_default_timeout(browser.PAGE_MILLISECONDS)
+    except Exception as error:  # (reported with the student, never fatal)
+        student.note(f"a tab for the page writes: {type(error).__name__}: {error}")
+        tabs = tabs[:1]
+    await asyncio.gather(
+        *(browser.step(student, f"page writes ({'lecture' if name == LECTURE else 'neighbour'})",
+                       browser.intrude_by_page(student, tab, room, name))
+          for tab, name in zip(tabs, targets, strict=False)),
+        _api_writes(student, room, targets))
+    for tab in tabs[1:]:
+        await tab.close()
+
+
+async def _api_writes(student, room, targets: dict[str, str]) -> None:
     if not student.key:
         student.note("no key from the cookie: mnist_core's write functions not tried")
         return
@@ -240,26 +256,28 @@ def _chromium_at(niceness: int, folder: Path) -> Path:
 
 
 async def _hold_class(url: str, home: Path, sessions: int, lecture_run: str, sampler,
-                      chromium_path: Path, log) -> dict:
+                      chromium_path: Path, baseline: bool, log) -> dict:
     from playwright.async_api import async_playwright
 
     registry = Registry(home)
     room = browser.Classroom(url, registry, run_seconds=max(600, RUN_SECONDS_PER_SESSION
                                                             * sessions))
     students = [browser.Student(index + 1) for index in range(sessions)]
-    marks = {}
+    marks = {"baseline": baseline and sessions > 1}
+    class_ = students[1:] if marks["baseline"] else students
     async with async_playwright() as playwright:
         chromium = await playwright.chromium.launch(
             executable_path=str(chromium_path), headless=True, args=CHROMIUM_ARGS)
         try:
             marks["alone_start"] = time.time()
-            await _lesson(students[0], chromium, room)
-            await asyncio.sleep(1)
-            marks["rss_one"] = figures.rss_mb(sampler.server_pid)
-            log(f"student 1 alone: {_phase_line(students[0])}")
+            if marks["baseline"]:
+                await _lesson(students[0], chromium, room)
+                await asyncio.sleep(1)
+                marks["rss_one"] = figures.rss_mb(sampler.server_pid)
+                log(f"student 1 alone: {_phase_line(students[0])}")
             marks["class_start"] = time.time()
             await asyncio.gather(*(_lesson(student, chromium, room, index * STAGGER_SECONDS)
-                                   for index, student in enumerate(students[1:])))
+                                   for index, student in enumerate(class_)))
             marks["class_end"] = time.time()
             await asyncio.sleep(1)
             marks["rss_all"] = figures.rss_mb(sampler.server_pid)
@@ -320,8 +338,8 @@ def summarise(marks: dict, records: list[dict], sampler, workers: int, log) -> d
     collections = [record for record in records if record["kind"] == "gc"]
     own_ids = {student.run_id for student in students if student.run_id}
     student_runs = [run for run in runs if run.run_id in own_ids]
-    class_runs = [run for run in student_runs if run.run_id != students[0].run_id] \
-        or student_runs
+    alone_id = students[0].run_id if marks["baseline"] else None  # student 1's, alone
+    class_runs = [run for run in student_runs if run.run_id != alone_id] or student_runs
     done = {run.run_id for run in student_runs if run.state == "done"}
     completed = [student for student in students if student.run_id in done
                  and student.results_shown]
@@ -343,7 +361,7 @@ def summarise(marks: dict, records: list[dict], sampler, workers: int, log) -> d
         if len(students) > 1 and rss_one and rss_all else None
 
     log(f"\n{len(students)} students, {workers} workers, {os.cpu_count()} cores; "
-        f"the class (students 2..{len(students)}) started "
+        f"the class (students {2 if marks['baseline'] else 1}..{len(students)}) started "
         f"{STAGGER_SECONDS:g} s apart")
     log(f"runs completed (done in the store, results on the page): {len(completed)}/"
         f"{len(students)}")
@@ -393,15 +411,14 @@ def summarise(marks: dict, records: list[dict], sampler, workers: int, log) -> d
 
     log(_page_time_lines(full, queue_start, queue_end, sampler, timings, marks, class_runs,
                          collections))
-    judged = [row for row in fairness_rows if row["run_id"] in by_id
-              and row["run_id"] != students[0].run_id] or fairness_rows
+    judged = [row for row in fairness_rows if row["run_id"] != alone_id] or fairness_rows
     if judged:
         worst = max(judged, key=lambda row: row["ratio"])
         log(f"fairness (the class's runs): mean job {statistics.mean(trains):.2f} s; worst "
             f"wait {worst['wait']:.1f} s with {worst['ahead']} jobs ahead (expected "
             f"{worst['expected']:.1f} s): ratio {worst['ratio']:.2f} ({worst['workspace']})")
-        alone = [row for row in fairness_rows if row["run_id"] == students[0].run_id]
-        if alone and len(students) > 1:
+        alone = [row for row in fairness_rows if row["run_id"] == alone_id]
+        if alone:
             log(f"  student 1's run, alone (the pool's workers start with it): waited "
                 f"{alone[0]['wait']:.1f} s, ratio {alone[0]['ratio']:.2f}")
     log(f"server RSS: {rss_one:.0f} MB with one session that trained and predicted, "
@@ -476,7 +493,8 @@ def _page_time_lines(full, start, end, sampler, timings, marks, runs, collection
         lines.append("  what limits it: " + ("; ".join(limits) if limits else
                                                "no saturation seen"))
     idle = [run["seconds"] for run in timings
-            if marks["alone_start"] <= run["start"] < marks["class_start"]]
+            if marks["alone_start"] <= run["start"] < marks["class_start"]]  # none unless
+    # student 1 went first, alone
     if idle:
         lines.append(f"  for comparison, student 1 alone: {figures.spread(idle)}")
     return "\n".join(lines)
@@ -485,8 +503,11 @@ def _page_time_lines(full, start, end, sampler, timings, marks, runs, collection
 def run_classroom(sessions: int = 30, npz: Path | None = None, workers: int | None = None,
                   keep: Path | None = None, browser_nice: int = BROWSER_NICE,
                   profile: bool = False, server_options: dict | None = None,
-                  log=print) -> dict:
+                  baseline: bool = True, log=print) -> dict:
     """Hold the class; return the figures (RESULT_KEYS) and their details.
+
+    `baseline`: student 1 first trains and predicts alone (the one-session memory figure),
+    then the others at once; without it all at once, and server_mb_per_session is None.
 
     `npz`: the data set (MNIST_NPZ); None keeps this environment's (the test subset when
     MNIST_NPZ is unset). `keep`: a folder to keep the lab home, logs and timings in.
@@ -525,7 +546,7 @@ def run_classroom(sessions: int = 30, npz: Path | None = None, workers: int | No
                 concurrent.futures.ThreadPoolExecutor(1) as thread:
             marks = thread.submit(asyncio.run, _hold_class(
                 server.url, home, sessions, lecture_result["run_id"], sampler,
-                _chromium_at(browser_nice, scratch), log)).result()
+                _chromium_at(browser_nice, scratch), baseline, log)).result()
         marks["browser_nice"] = browser_nice
         result = summarise(marks, figures.script_runs(timings_path), sampler, workers, log)
         if keep:
