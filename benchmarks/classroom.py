@@ -412,7 +412,7 @@ def summarise(marks: dict, records: list[dict], sampler, workers: int, log) -> d
     log(_page_time_lines(full, queue_start, queue_end, sampler, timings, marks, class_runs,
                          collections))
     judged = [row for row in fairness_rows if row["run_id"] != alone_id] or fairness_rows
-    if judged:
+    if judged and trains:
         worst = max(judged, key=lambda row: row["ratio"])
         log(f"fairness (the class's runs): mean job {statistics.mean(trains):.2f} s; worst "
             f"wait {worst['wait']:.1f} s with {worst['ahead']} jobs ahead (expected "
