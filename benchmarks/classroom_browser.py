@@ -179,7 +179,7 @@ async def train(student: Student, page, room: Classroom) -> None:
             # A click during a rerun can be lost; a second one cannot queue a second run
             # (ui/job_panel.py refuses while this session's run is active).
             pressed_again = True
-            student.note("no run half a minute after pressing Train: pressed it again")
+            student.note("no run a minute after pressing Train: pressed it again")
             await train_button.click()
         await asyncio.sleep(0.5)
     run = own[0]
