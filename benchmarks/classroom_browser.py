@@ -216,7 +216,7 @@ READ_EXPANDERS = f"""() => [...document.querySelectorAll('{EXPANDERS}')].map(exp
     buttons: [...expander.querySelectorAll('button')].map(button => button.innerText.trim())
 }}))"""
 DELETE = re.compile(r"\bDelete\b")  # the button's label ("delete" is an icon's name)
-EXPANDERS_DRAWN_MILLISECONDS = 20_000
+EXPANDERS_DRAWN_MILLISECONDS = PAGE_MILLISECONDS  # a busy browser draws them late
 
 
 async def run_list(page) -> list[dict]:
