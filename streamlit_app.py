@@ -19,7 +19,7 @@ st.write(
 
 st.header("Pages")
 for page in ui.PAGES:
-    st.page_link(page.path, label=page.title, icon=page.icon)
+    st.page_link(page.path, label=page.title, icon=page.icon, query_params=ui.view_params())
     st.caption(page.teaches)
 
 st.header("The data")

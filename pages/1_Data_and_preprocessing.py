@@ -8,7 +8,6 @@ from mnist_core import ui
 from mnist_core.charts import data_charts
 from mnist_core.data import explore, preprocess
 
-DIGITS_SHOWN = 14
 DISPLAY_ZOOM = 4  # 28 px digits drawn 112 px wide, pixels kept sharp
 
 st.set_page_config(page_title="Data & preprocessing · MNIST Lab", page_icon=":material/grid_on:",
@@ -28,30 +27,7 @@ st.write(
 )
 
 st.header("The digits")
-split = st.segmented_control("Split", ["train", "test"], default="train", required=True,
-                             key="data_split")
-images, labels = (mnist.x_train, mnist.y_train) if split == "train" else (mnist.x_test,
-                                                                           mnist.y_test)
-how = st.segmented_control("Show", ["in order", "one digit", "random"], default="in order",
-                           required=True, key="data_pick")
-if how == "random":
-    seed = st.number_input("Seed (the same seed draws the same digits)", 0, 2**31 - 1, 0,
-                           key="data_seed")
-    indices = explore.random_indices(len(labels), DIGITS_SHOWN, seed)
-else:
-    start = st.number_input(f"Start at index (0 to {len(labels) - DIGITS_SHOWN:,})", 0,
-                            len(labels) - DIGITS_SHOWN, 0, key="data_start")
-    if how == "in order":
-        indices = explore.first_indices(len(labels), start, DIGITS_SHOWN)
-    else:
-        digit = st.segmented_control("Digit", range(10), default=0, required=True,
-                                     key="data_digit")
-        try:
-            indices = explore.class_indices(labels, digit, DIGITS_SHOWN, start)
-        except ValueError as error:
-            st.error(f"{error}: choose an earlier start index.")
-            st.stop()
-indices = indices.tolist()
+images, labels, indices = ui.digit_browser(mnist)
 names = [f"#{index}: label {labels[index]}" for index in indices]
 st.image(list(explore.enlarge(preprocess.scale(images[indices]), DISPLAY_ZOOM)), caption=names)
 

@@ -18,9 +18,7 @@ st.markdown(
 
 draw_column, pipeline_column = st.columns([2, 3], gap="large")
 with draw_column:
-    source = st.segmented_control("Input", ["Draw", "Upload"], default="Draw",
-                                  key="draw_source") or "Draw"
-    image = ui.canvas_image() if source == "Draw" else ui.uploaded_image()
+    source, image = ui.drawing_input(workspace)
 prepared = pipeline.prepare(image)
 with pipeline_column:
     st.subheader("What the network sees")

@@ -1,5 +1,5 @@
-"""`python -m mnist_core`: the lab's engine from a terminal (info, train, sweep, predict, runs,
-delete, repair, export, import, workspace key).
+"""`python -m mnist_core`: the lab's engine from a terminal (info, train, sweep, lecture
+prepare, predict, runs, delete, repair, export, import, workspace key).
 
 With --json, a command's last line on stdout is one JSON object; its keys are stable.
 """
@@ -10,7 +10,13 @@ import os
 import sys
 
 from mnist_core import data, jobs, store
-from mnist_core.cli import sweep_command, train_command, workspace_command
+from mnist_core.cli import (
+    lecture_command,
+    run_list,
+    sweep_command,
+    train_command,
+    workspace_command,
+)
 from mnist_core.store import TERMINAL, Registry, RunError
 
 
@@ -30,6 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     train_command.add_train_parser(commands, _Parser)
     sweep_command.add_sweep_parser(commands)
+    lecture_command.add_lecture_parser(commands, _Parser)
     workspace_command.add_workspace_parsers(commands)
 
     runs = commands.add_parser("runs", help="list stored runs")
@@ -57,6 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     arguments = build_parser().parse_args(argv)
     handler = {"info": _info, "train": _train, "runs": _runs, "delete": _delete,
                "predict": _predict, "sweep": sweep_command.run_sweep_command,
+               "lecture": lecture_command.prepare_command,
                "repair": _repair, "export": workspace_command.export_command,
                "import": workspace_command.import_command,
                "workspace": workspace_command.key_command}
@@ -100,14 +108,8 @@ def _runs(arguments) -> int:
     registry = Registry()
     registry.mark_interrupted(jobs.is_process_alive)  # never list a dead run as running
     runs = registry.runs(workspace=arguments.workspace)
-    rows = [{"run_id": run.run_id, "kind": run.kind, "model": run.model, "status": run.state,
-             "test_accuracy": run.test_accuracy, "created_at": run.created_at,
-             "workspace": run.workspace} for run in runs]
-    text = "\n".join(
-        f"{run.run_id}  {run.model:4}  {run.state:11}  "
-        f"{train_command.or_dash(run.test_accuracy, '.4f'):8}"
-        f"  {run.workspace}" for run in runs) or "no runs yet"
-    _emit({"runs": rows}, arguments.json, text)
+    text = "\n".join(run_list.run_line(run) for run in runs) or "no runs yet"
+    _emit({"runs": [run_list.run_row(run) for run in runs]}, arguments.json, text)
     return 0
 
 

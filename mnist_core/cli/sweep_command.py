@@ -7,9 +7,9 @@ import argparse
 import json
 import os
 import sys
-import time
 
 from mnist_core import data, jobs, sweep
+from mnist_core.cli.progress import ProgressBar
 from mnist_core.models.reproduce import number_list, train_size
 from mnist_core.store import LECTURE_WORKSPACE, Registry
 from mnist_core.sweep.spec import HINTON_ACCURACY, SweepSpec, parse_factors, validate
@@ -78,8 +78,9 @@ def run_sweep_command(arguments) -> int:
                                       registry.sweep_members(sweep_id)))
     print(f"sweep {sweep_id}: {missing} of {stored.tasks_total} networks to train on "
           f"{mnist.source}", file=sys.stderr)
-    sweep.run(registry, sweep_id, mnist, echo=_ProgressLine())
-    sys.stderr.write("\n")  # end the progress line
+    bar = ProgressBar()
+    sweep.run(registry, sweep_id, mnist, echo=bar)
+    bar.end()
     result = sweep.cli_result(registry, sweep_id)
     print(json.dumps(result) if arguments.json else result_text(result))
     return 0 if result["status"] == "done" else 1
@@ -114,22 +115,3 @@ def _pair(mean, std) -> str:
 
 def _number(value, spec: str) -> str:
     return "-" if value is None else format(value, spec)
-
-
-class _ProgressLine:
-    """A one-line progress bar on stderr, with a line per finished network."""
-
-    def __init__(self):
-        self._first: tuple[float, float] | None = None  # (time, fraction): resumed sweeps
-
-    def __call__(self, fraction: float, line: str | None) -> None:
-        if line:
-            sys.stderr.write(f"\r{line}{' ' * 20}\n")
-        now = time.monotonic()
-        self._first = self._first or (now, fraction)
-        gained = fraction - self._first[1]
-        eta = (now - self._first[0]) * (1 - fraction) / gained if gained > 0 else 0
-        filled = int(30 * fraction)
-        sys.stderr.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {fraction:4.0%} "
-                         f"eta {eta:5.0f} s")
-        sys.stderr.flush()

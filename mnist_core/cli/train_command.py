@@ -5,9 +5,9 @@ Every registered model kind gets its own subcommand with the flags its module de
 
 import os
 import sys
-import time
 
 from mnist_core import data, jobs
+from mnist_core.cli.progress import ProgressBar
 from mnist_core.models import config, kinds, reproduce
 from mnist_core.store import LECTURE_WORKSPACE, Registry
 
@@ -53,12 +53,12 @@ def train_command(arguments, emit) -> int:
 
     mnist = data.load_mnist()
     registry = Registry()
-    run_id = registry.create(
-        config=run_config.to_dict(), model=run_config.model.kind, workspace=arguments.workspace,
-        seed=run_config.training.seed, command=reproduce.command_line(run_config),
-        state="running", pid=os.getpid(), params=kinds.parameter_count(run_config.model))
+    run_id = runner.start(registry, run_config, arguments.workspace)
     print(f"run {run_id} on {mnist.source}", file=sys.stderr)
-    run = runner.execute(registry, run_id, mnist, echo=_ProgressBar(run_config.training.epochs))
+    bar = ProgressBar()
+    run = runner.execute(registry, run_id, mnist,
+                         echo=_with_epochs(bar, run_config.training.epochs))
+    bar.end()
     result = {
         "run_id": run.run_id, "status": run.state, "test_accuracy": run.test_accuracy,
         "test_loss": run.test_loss, "val_accuracy": run.val_accuracy, "params": run.params,
@@ -75,23 +75,13 @@ def or_dash(value, spec: str) -> str:
     return "-" if value is None else format(value, spec)
 
 
-class _ProgressBar:
-    """A one-line terminal progress bar on stderr, with epoch metrics as they come."""
+def _with_epochs(bar: ProgressBar, epochs: int):
+    """runner.execute's echo(fraction, metrics) on the bar, with a line per finished epoch."""
 
-    def __init__(self, epochs: int):
-        self._epochs = epochs
-        self._started = time.monotonic()
+    def echo(fraction, metrics):
+        bar(fraction, metrics and (
+            f"epoch {metrics['epoch']}/{epochs}  loss {metrics['loss']:.4f}  "
+            f"acc {metrics['accuracy']:.4f}  val_loss {metrics['val_loss']:.4f}  "
+            f"val_acc {metrics['val_accuracy']:.4f}"))
 
-    def __call__(self, fraction, metrics):
-        if metrics:
-            sys.stderr.write(
-                f"\repoch {metrics['epoch']}/{self._epochs}  loss {metrics['loss']:.4f}  "
-                f"acc {metrics['accuracy']:.4f}  val_loss {metrics['val_loss']:.4f}  "
-                f"val_acc {metrics['val_accuracy']:.4f}{' ' * 10}\n")
-        else:
-            elapsed = time.monotonic() - self._started
-            eta = elapsed * (1 - fraction) / fraction if fraction > 0 else 0
-            filled = int(30 * fraction)
-            sys.stderr.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {fraction:4.0%} "
-                             f"eta {eta:4.0f} s")
-        sys.stderr.flush()
+    return echo

@@ -1,10 +1,11 @@
 """Carry out one stored run: build, train with hooks that write to the registry, save."""
 
+import os
 import time
 
 from mnist_core import data
-from mnist_core.models import config, kinds
-from mnist_core.store import DiskFull, Registry, Run, RunError
+from mnist_core.models import config, kinds, reproduce
+from mnist_core.store import DiskFull, Registry, Run, RunError, check_workspace
 from mnist_core.training import loop
 from mnist_core.training.failures import recorded_failures
 from mnist_core.training.versions import library_versions
@@ -14,6 +15,16 @@ from mnist_core.training.versions import library_versions
 PROGRESS_INTERVAL_SECONDS = 0.5
 CANCEL_INTERVAL_SECONDS = 0.25
 FILE_INTERVAL_SECONDS = 1.0
+
+
+def start(registry: Registry, run_config: config.RunConfig, workspace: str) -> str:
+    """Record the run as running in this process (the CLI): no worker can claim it."""
+    config.validate(run_config)
+    check_workspace(workspace)
+    return registry.create(
+        config=run_config.to_dict(), model=run_config.model.kind, workspace=workspace,
+        seed=run_config.training.seed, command=reproduce.command_line(run_config),
+        state="running", pid=os.getpid(), params=kinds.parameter_count(run_config.model))
 
 
 def execute(registry: Registry, run_id: str, mnist: data.Mnist, echo=None) -> Run:

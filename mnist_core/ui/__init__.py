@@ -4,15 +4,15 @@ from mnist_core.ui.architecture_panel import architecture_panel, time_estimate
 from mnist_core.ui.cnn_panels import conv_vs_dense_panel, learned_panel
 from mnist_core.ui.cnn_settings import assignment_length_note, cnn_settings
 from mnist_core.ui.contents import PAGES, LabPage
+from mnist_core.ui.data_browser import digit_browser
 from mnist_core.ui.draw_panels import (
-    canvas_image,
+    drawing_input,
     finished_models,
     offer_training,
     personal_set_panel,
     pipeline_view,
     predictions_panel,
     same_class_examples,
-    uploaded_image,
 )
 from mnist_core.ui.job_panel import job_panel, train_button
 from mnist_core.ui.loaders import class_means, mnist, scaling_comparison
@@ -30,14 +30,15 @@ from mnist_core.ui.sweep_panels import (
     sweep_result_panel,
     sweep_submit_button,
 )
+from mnist_core.ui.url_state import kept as view_params
 
 __all__ = [
     "MLP_DEFAULTS", "PAGES", "LabPage", "architecture_panel", "assignment_length_note",
     "mlp_default_shape", "mlp_settings", "class_means", "cnn_settings", "compare_panel",
-    "conv_vs_dense_panel", "job_panel", "learned_panel", "mnist", "results_panel",
-    "scaling_comparison", "sidebar", "time_estimate", "train_button", "canvas_image",
+    "conv_vs_dense_panel", "digit_browser", "job_panel", "learned_panel", "mnist", "results_panel",
+    "scaling_comparison", "sidebar", "time_estimate", "train_button", "drawing_input",
     "finished_models", "offer_training", "personal_set_panel", "pipeline_view",
-    "predictions_panel", "same_class_examples", "uploaded_image", "chosen_sweep",
+    "predictions_panel", "same_class_examples", "chosen_sweep",
     "sweep_estimate", "sweep_form", "sweep_live_panel", "sweep_result_panel",
-    "sweep_submit_button",
+    "sweep_submit_button", "view_params",
 ]

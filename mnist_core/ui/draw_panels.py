@@ -7,21 +7,38 @@ from mnist_core.charts import run_charts
 from mnist_core.drawing import personal_set, pipeline, uploads
 from mnist_core.evaluate import inference
 from mnist_core.models import cnn
-from mnist_core.ui import engine, images, keyring, loaders
+from mnist_core.ui import engine, images, keyring, loaders, url_state
 from mnist_core.ui.job_panel import submit
 from mnist_core.ui.run_list import run_label
 
 MODELS_SHOWN_AT_ONCE = 4
 EXAMPLES_KEY = "draw_examples"  # [(digit (28, 28) uint8, label)] kept in this session
 CANVAS_SIDE = 280
+SOURCES = ("Draw", "Upload")
+BRUSH_WIDTHS = (6, 40)
+
+# The page's URL parameters (README lists them); the models' ids are checked against the
+# workspace's finished runs when the page opens.
+SOURCE = url_state.choice("input", SOURCES)
+BRUSH = url_state.integer("brush", *BRUSH_WIDTHS)
+
+
+def drawing_input(workspace: str):
+    """The input choice and its canvas or uploader; returns (source, image or None)."""
+    models = url_state.choice("models", [model_label(run) for run in finished_models(workspace)],
+                              repeated=True)
+    url_state.check("draw", (SOURCE, BRUSH, models))
+    source = st.segmented_control("Input", SOURCES, default="Draw", **SOURCE.widget) or "Draw"
+    return source, canvas_image() if source == "Draw" else uploaded_image()
 
 
 def canvas_image():
     """The drawing as an RGBA array (white ink on black), or None; with a brush slider."""
     from streamlit_drawable_canvas import st_canvas  # a component: only inside a running app
 
-    brush = st.slider("Brush width", 6, 40, 22, key="draw_brush",
-                      help="MNIST strokes are about a tenth of the digit's height.")
+    brush = st.slider("Brush width", *BRUSH_WIDTHS, 22,
+                      help="MNIST strokes are about a tenth of the digit's height.",
+                      **BRUSH.widget)
     # One key for good: the canvas's own bin clears it in place. A new key would mount a new
     # canvas, and a stroke drawn while it mounts can be lost.
     result = st_canvas(stroke_width=brush, stroke_color="#FFFFFF", background_color="#000000",
@@ -66,12 +83,17 @@ def finished_models(workspace: str) -> list:
     return engine.registry().runs(workspace=workspace, states=("done",))
 
 
+def model_label(run) -> str:
+    """A model as the chooser shows it, and as the link names it: unique by its id's end."""
+    return f"{run_label(run)} · {run.run_id[-6:]}"
+
+
 def predictions_panel(digit: np.ndarray, workspace: str) -> list:
     """Every chosen model's answer, side by side, newest first. Returns (run, answer) pairs."""
     runs = finished_models(workspace)
-    labels = {run.run_id: run_label(run) for run in runs}
+    labels = {run.run_id: model_label(run) for run in runs}
     chosen = st.multiselect("Models", list(labels), default=list(labels)[:MODELS_SHOWN_AT_ONCE],
-                            format_func=labels.get, key="draw_models")
+                            format_func=labels.get, key="models", bind="query-params")
     answers = inference.predict_each(engine.model_cache(), chosen, digit)
     columns = st.columns(max(1, len(answers)))
     for column, answer in zip(columns, answers, strict=False):

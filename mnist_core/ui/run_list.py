@@ -7,7 +7,7 @@ import streamlit as st
 from mnist_core.charts import run_charts
 from mnist_core.models import kinds
 from mnist_core.store import NotAllowed, Run
-from mnist_core.ui import engine, keyring
+from mnist_core.ui import engine, keyring, url_state
 from mnist_core.ui.downloads import download_buttons
 from mnist_core.ui.job_panel import STATE_ICONS, current_run_key
 
@@ -42,7 +42,7 @@ def run_list(workspace: str) -> None:
             page = kinds.KINDS[run.model].page if run.model in kinds.KINDS else None
             if page and open_column.button("Open", key=f"open_{run.run_id}"):
                 st.session_state[current_run_key(run.model)] = run.run_id
-                st.switch_page(page)
+                st.switch_page(page, query_params={**url_state.kept(), "workspace": workspace})
             if run.workspace == workspace and keyring.holds(workspace) and delete_column.button(
                     "Delete", key=f"delete_{run.run_id}", disabled=run.is_active,
                     help="Cancel a run before deleting it." if run.is_active else None):

@@ -5,7 +5,7 @@ import streamlit as st
 
 from mnist_core import data
 from mnist_core.data import explore
-from mnist_core.ui import engine, keyring, loaders
+from mnist_core.ui import engine, keyring, loaders, url_state
 from mnist_core.ui.class_panel import class_panel, record_presence
 from mnist_core.ui.contents import PAGES
 from mnist_core.ui.run_list import run_list
@@ -32,6 +32,7 @@ def sidebar() -> str:
         record_presence(workspace)
         with menu_slot:
             menu(workspace)
+            url_state.copy_link_button()
         class_panel()
         try:
             mnist = loaders.mnist()
@@ -51,8 +52,8 @@ def sidebar() -> str:
 
 def menu(workspace: str) -> None:
     """Links to Home and every page (Streamlit's own menu, off in config.toml, would call Home
-    "streamlit app"); each link opens its page in this workspace."""
-    in_workspace = {"workspace": workspace}
+    "streamlit app"); each link opens its page in this workspace and view."""
+    in_workspace = {**url_state.kept(), "workspace": workspace}
     st.page_link(HOME, label="Home", icon=":material/home:", query_params=in_workspace)
     for page in PAGES:
         st.page_link(page.path, label=page.title, icon=page.icon, query_params=in_workspace)

@@ -10,38 +10,59 @@ from mnist_core import data, sweep
 from mnist_core.charts import run_charts
 from mnist_core.models import config
 from mnist_core.store import NotAllowed, RunError, Sweep
-from mnist_core.sweep.spec import HINTON_ACCURACY, TRAIN_ACCURACY_IMAGES
-from mnist_core.ui import engine, keyring
+from mnist_core.sweep.spec import HINTON_ACCURACY, MAX_REPLICATES, TRAIN_ACCURACY_IMAGES
+from mnist_core.ui import engine, keyring, url_state
 from mnist_core.ui.job_panel import STATE_ICONS, cancel, may_cancel
 
 SESSION_KEY = "sweep_id"
 # Measured here: the assignment's 40-epoch sweep took 323 s for 600 network-epochs on 55k
 # images (stacked trainer). Used until a sweep has finished on this machine.
 DEFAULT_NETWORK_EPOCH_SECONDS = 0.54
+MAX_HIDDEN_TEXT = 60  # characters: "500, 300" with room for a few more layers
+MAX_FACTORS, MAX_EPOCHS = 10, 100
+
+# The page's URL parameters (README lists them), each bound to the widget of the same key.
+QUICK = url_state.flag("quick")
+HIDDEN = url_state.text("hidden", MAX_HIDDEN_TEXT)
+SPACING = url_state.choice("spacing", ("linspace", "logspace"))
+LOWEST = url_state.number("lmin", 0.0, 1.0)
+HIGHEST = url_state.number("lmax", 0.0, 1.0)
+FACTORS = url_state.integer("factors", 2, MAX_FACTORS)
+REPLICATES = url_state.integer("replicates", 1, MAX_REPLICATES)
+EPOCHS = url_state.integer("epochs", 1, MAX_EPOCHS)
+TRAIN_SIZE = url_state.choice("train", config.TRAIN_SIZES)
+LEARNING_RATE = url_state.number("lr", 1e-4, 1.0)
+BATCH = url_state.integer("batch", 8, 4096)
+PARAMS = (QUICK, HIDDEN, SPACING, LOWEST, HIGHEST, FACTORS, REPLICATES, EPOCHS, TRAIN_SIZE,
+          LEARNING_RATE, BATCH)
 
 
 def sweep_form() -> sweep.SweepSpec | None:
     """The sweep's settings (the assignment's by default), or None with the reason shown."""
+    url_state.check("sweep", PARAMS)
     quick = st.toggle("Quick sweep: 10,000 images and 10 epochs (a few minutes; labelled "
-                      "as quick in its results)", key="sweep_quick")
+                      "as quick in its results)", **QUICK.widget)
     left, middle, right = st.columns(3)
-    hidden = left.text_input("Hidden layers", "500, 300", key="sweep_hidden")
+    hidden = left.text_input("Hidden layers", "500, 300", max_chars=MAX_HIDDEN_TEXT,
+                             **HIDDEN.widget)
     spacing = left.radio("Factor spacing", ("linspace", "logspace"), horizontal=True,
-                         key="sweep_spacing",
-                         help="The assignment spaced its factors linearly.")
-    low = middle.number_input("Smallest factor", 0.0, 1.0, 1e-6, format="%.1e", key="sweep_min")
-    high = middle.number_input("Largest factor", 0.0, 1.0, 1e-3, format="%.1e", key="sweep_max")
-    count = middle.number_input("Factors", 2, 10, 5, key="sweep_count")
-    replicates = right.number_input("Replicates per factor", 1, 10, 3, key="sweep_replicates")
-    epochs = right.number_input("Epochs", 1, 100, 10 if quick else 40, key="sweep_epochs",
-                                disabled=quick)
+                         help="The assignment spaced its factors linearly.", **SPACING.widget)
+    low = middle.number_input("Smallest factor", 0.0, 1.0, 1e-6, format="%.1e",
+                              **LOWEST.widget)
+    high = middle.number_input("Largest factor", 0.0, 1.0, 1e-3, format="%.1e",
+                               **HIGHEST.widget)
+    count = middle.number_input("Factors", 2, MAX_FACTORS, 5, **FACTORS.widget)
+    replicates = right.number_input("Replicates per factor", 1, MAX_REPLICATES, 3,
+                                    **REPLICATES.widget)
+    epochs = right.number_input("Epochs", 1, MAX_EPOCHS, 10 if quick else 40, disabled=quick,
+                                **EPOCHS.widget)
     train_size = right.radio("Training images", list(config.TRAIN_SIZES), index=1 if quick else 2,
-                             horizontal=True, key="sweep_train_size", disabled=quick)
+                             horizontal=True, disabled=quick, **TRAIN_SIZE.widget)
     learning_rate = left.number_input("SGD learning rate", 1e-4, 1.0, 0.1, format="%.4f",
-                                      key="sweep_lr")
-    batch_size = left.number_input("Batch size", 8, 4096, 128, key="sweep_batch")
+                                      **LEARNING_RATE.widget)
+    batch_size = left.number_input("Batch size", 8, 4096, 128, **BATCH.widget)
     try:
-        units = tuple(int(part) for part in hidden.replace(" ", "").split(","))
+        units = _hidden_units(hidden)
         spec = sweep.SweepSpec(
             hidden_units=units,
             factors=sweep.parse_factors(f"{spacing}:{low!r}:{high!r}:{int(count)}"),
@@ -52,6 +73,15 @@ def sweep_form() -> sweep.SweepSpec | None:
     except ValueError as error:
         st.error(f"This sweep can't run: {error}", icon=":material/block:")
         return None
+
+
+def _hidden_units(text: str) -> tuple[int, ...]:
+    """'500, 300' -> (500, 300); the message never repeats the text (it may come from a link)."""
+    try:
+        return tuple(int(part) for part in text.replace(" ", "").split(","))
+    except ValueError:
+        raise ValueError("Hidden layers must be whole numbers separated by commas, such as "
+                         "500, 300") from None
 
 
 def network_epoch_seconds() -> tuple[float, str]:

@@ -17,7 +17,7 @@ def cnn_page():
 
 
 def test_assignment_model_1_shows_its_hand_computed_parameters(cnn_page):
-    cnn_page.segmented_control(key="cnn_preset").set_value("assignment1").run()
+    cnn_page.segmented_control(key="net").set_value("assignment1").run()
     by_hand = (5 * 5 * 1 * 20 + 20) + (5 * 5 * 20 * 40 + 40) + (4 * 4 * 40 * 100 + 100) \
         + (100 * 10 + 10)
     assert by_hand == 85_670
@@ -26,13 +26,13 @@ def test_assignment_model_1_shows_its_hand_computed_parameters(cnn_page):
 
 
 def test_a_kernel_larger_than_its_feature_map_is_refused_before_training(cnn_page):
-    cnn_page.segmented_control(key="cnn_preset").set_value("custom").run()
-    cnn_page.slider(key="cnn_blocks").set_value(3).run()
-    cnn_page.number_input(key="cnn_kernel_2").set_value(9).run()
+    cnn_page.segmented_control(key="net").set_value("custom").run()
+    cnn_page.slider(key="blocks").set_value(3).run()
+    cnn_page.number_input(key="kernel3").set_value(9).run()
     assert any("larger than" in error.value for error in cnn_page.error)
     assert train_button(cnn_page).disabled
-    cnn_page.number_input(key="cnn_kernel_2").set_value(3).run()
-    cnn_page.number_input(key="cnn_filters_0").set_value(0).run()
+    cnn_page.number_input(key="kernel3").set_value(3).run()
+    cnn_page.number_input(key="filters1").set_value(0).run()
     assert any("filters in conv block 1" in error.value for error in cnn_page.error)
     assert Registry().runs() == []
 
@@ -50,8 +50,8 @@ def train_tiny_mlp(workspace: str) -> None:
 def test_fast_preset_trains_and_shows_filters_maps_and_the_shift_test(cnn_page):
     app = cnn_page
     train_tiny_mlp("default")
-    app.number_input(key="cnn_epochs").set_value(1)
-    app.radio(key="cnn_train_size").set_value("1,000")
+    app.number_input(key="epochs").set_value(1)
+    app.radio(key="train").set_value("1,000")
     app.run()
     train_button(app).click().run()
 

@@ -54,7 +54,7 @@ def test_every_section_renders_from_the_live_data(data_page, mnist):
 def test_start_index_moves_the_grid(data_page, mnist):
     assert grid_captions(data_page)[0] == f"#0: label {mnist.y_train[0]}"
 
-    data_page.number_input(key="data_start").set_value(100).run()
+    data_page.number_input(key="start").set_value(100).run()
 
     captions = grid_captions(data_page)
     last = 100 + len(captions) - 1
@@ -63,34 +63,34 @@ def test_start_index_moves_the_grid(data_page, mnist):
 
 
 def test_test_split_shows_test_labels(data_page, mnist):
-    data_page.button_group(key="data_split").set_value("test").run()
+    data_page.button_group(key="split").set_value("test").run()
 
     assert grid_captions(data_page)[0] == f"#0: label {mnist.y_test[0]}"
 
 
 def test_one_digit_shows_only_that_digit(data_page):
-    data_page.button_group(key="data_pick").set_value("one digit").run()
-    data_page.button_group(key="data_digit").set_value(7).run()
+    data_page.button_group(key="show").set_value("one digit").run()
+    data_page.button_group(key="digit").set_value(7).run()
 
     assert all(caption.endswith("label 7") for caption in grid_captions(data_page))
 
 
 def test_one_digit_too_late_in_the_split_explains_instead_of_crashing(data_page, mnist):
-    data_page.button_group(key="data_pick").set_value("one digit").run()
+    data_page.button_group(key="show").set_value("one digit").run()
     last_start = len(mnist.y_train) - len(grid_captions(data_page))
-    data_page.number_input(key="data_start").set_value(last_start).run()
-    data_page.button_group(key="data_digit").set_value(int(mnist.y_train[-1])).run()
+    data_page.number_input(key="start").set_value(last_start).run()
+    data_page.button_group(key="digit").set_value(int(mnist.y_train[-1])).run()
 
     assert not data_page.exception
     assert "choose an earlier start index" in data_page.error[0].value
 
 
 def test_random_digits_follow_the_seed(data_page):
-    data_page.button_group(key="data_pick").set_value("random").run()
+    data_page.button_group(key="show").set_value("random").run()
     first_draw = grid_captions(data_page)
-    data_page.number_input(key="data_seed").set_value(1).run()
+    data_page.number_input(key="seed").set_value(1).run()
     second_draw = grid_captions(data_page)
-    data_page.number_input(key="data_seed").set_value(0).run()
+    data_page.number_input(key="seed").set_value(0).run()
 
     assert second_draw != first_draw
     assert grid_captions(data_page) == first_draw

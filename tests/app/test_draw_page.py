@@ -99,7 +99,7 @@ def test_two_models_answer_a_drawn_digit_and_score_kept_drawings(two_models, dra
 
     assert not app.exception
     assert "Nothing to classify yet" not in page_text(app)
-    assert sorted(app.multiselect(key="draw_models").value) == sorted(
+    assert sorted(app.multiselect(key="models").value) == sorted(
         run.run_id for run in two_models)
     verdicts = [box.value for box in [*app.main.success, *app.main.warning]]
     assert len(verdicts) == 2, verdicts
@@ -119,7 +119,7 @@ def test_two_models_answer_a_drawn_digit_and_score_kept_drawings(two_models, dra
 
 def test_an_uploaded_non_image_is_refused_with_the_reason(draw_page):
     app = draw_page
-    app.segmented_control(key="draw_source").set_value("Upload").run()
+    app.segmented_control(key="input").set_value("Upload").run()
     app.file_uploader(key="draw_upload").set_value(
         ("digit.png", b"this is a shopping list, not a picture", "image/png"))
     app.run()

@@ -16,8 +16,8 @@ def mlp_page():
     app = open_page(PAGE)
     app.query_params["workspace"] = "alice"
     app.run()
-    app.slider(key="mlp_epochs").set_value(1)
-    app.radio(key="mlp_train_size").set_value("1,000")
+    app.slider(key="epochs").set_value(1)
+    app.radio(key="train").set_value("1,000")
     app.run()
     return app
 
@@ -32,14 +32,14 @@ def test_default_network_shows_its_parameter_arithmetic():
 
 def test_changing_a_layer_updates_the_count_without_training():
     app = open_page(PAGE).run()
-    app.number_input(key="mlp_units_0").set_value(100).run()
+    app.number_input(key="units1").set_value(100).run()
     assert f"{784 * 100 + 100 + 100 * 64 + 64 + 64 * 10 + 10:,}" in page_text(app)
     assert Registry().runs() == []
 
 
 def test_a_bad_layer_size_shows_the_reason_and_starts_nothing():
     app = open_page(PAGE).run()
-    app.number_input(key="mlp_units_1").set_value(0).run()
+    app.number_input(key="units2").set_value(0).run()
     assert any("at least 1 unit" in error.value for error in app.error)
     assert train_button(app).disabled
     assert Registry().runs() == []

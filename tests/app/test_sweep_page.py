@@ -26,8 +26,8 @@ def test_the_form_defaults_to_the_assignment_and_estimates_its_time(sweep_page):
 
 
 def test_a_bad_factor_range_is_refused_before_anything_trains(sweep_page):
-    sweep_page.number_input(key="sweep_min").set_value(0.0).run()
-    sweep_page.radio(key="sweep_spacing").set_value("logspace").run()
+    sweep_page.number_input(key="lmin").set_value(0.0).run()
+    sweep_page.radio(key="spacing").set_value("logspace").run()
     assert sweep_page.error and start_button(sweep_page).disabled
     assert Registry().sweeps() == []
 
@@ -36,10 +36,10 @@ def test_a_tiny_sweep_runs_to_its_chart(sweep_page):
     import time
 
     app = sweep_page
-    app.number_input(key="sweep_count").set_value(2)
-    app.number_input(key="sweep_replicates").set_value(2)
-    app.number_input(key="sweep_epochs").set_value(1)
-    app.radio(key="sweep_train_size").set_value("1,000")
+    app.number_input(key="factors").set_value(2)
+    app.number_input(key="replicates").set_value(2)
+    app.number_input(key="epochs").set_value(1)
+    app.radio(key="train").set_value("1,000")
     app.run()
     assert "4 networks × 1 epochs" in page_text(app)
     start_button(app).click().run()

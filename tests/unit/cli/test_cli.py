@@ -89,6 +89,8 @@ BAD_FLAGS = {
     "unknown flag": ["train", "mlp", "--colour", "red"],
     "unknown model": ["train", "rnn"],
     "no command": [],
+    "lecture without prepare": ["lecture"],
+    "lecture prepare epochs": ["lecture", "prepare", "--epochs", "3"],
     "unknown run": ["delete", "no-such-run"],
 }
 
