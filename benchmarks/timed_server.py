@@ -138,7 +138,10 @@ def freeze_after_imports() -> None:
     import keras  # noqa: F401
     import tensorflow  # noqa: F401
 
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     import mnist_core.ui  # noqa: F401
+
+    sys.path.pop(0)
 
     gc.collect()
     gc.freeze()
