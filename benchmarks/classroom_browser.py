@@ -19,7 +19,7 @@ from playwright.async_api import expect
 FINISHED_RUN = "[data-testid='stApp'][data-test-script-state='notRunning']"
 KEYS_COOKIE = "mnist_lab_keys"  # NAME:KEY entries joined by '|'
 LECTURE = "lecture"
-PAGE_MILLISECONDS = 180_000  # a rerun on a server with 30 busy sessions can take long
+PAGE_MILLISECONDS = 300_000  # a rerun on a server with 30 busy sessions can take long
 COOKIE_SECONDS = 180
 RUN_LISTED_SECONDS = 120  # pressing Train to its run in the store
 RESULTS_MILLISECONDS = 120_000  # from the run done in the store to its results on the page
