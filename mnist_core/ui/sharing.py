@@ -84,8 +84,9 @@ def _share_panel(page: str, controls: list[str]) -> None:
     if code := st.session_state.get("share_code"):
         st.markdown("**Short link**, to type from the projector:")
         st.code(_address(urllib.parse.urlencode({"v": code})), language=None)
-    st.image(qr_png(link, SCREEN_MODULE_PIXELS), caption="QR code of the link",
-             output_format="PNG")  # Streamlit's "auto" may pick JPEG, which blurs modules
+    if st.toggle("Show its QR code", key="share_qr"):  # drawn on request, not every rerun
+        st.image(qr_png(link, SCREEN_MODULE_PIXELS), caption="QR code of the link",
+                 output_format="PNG")  # Streamlit's "auto" may pick JPEG, which blurs modules
 
 
 def _url_path(link: str) -> str:
@@ -100,6 +101,7 @@ def _projected_code(link: str) -> None:
     st.markdown(f"Or type: `{link}`")
 
 
+@st.cache_data(max_entries=64, show_spinner=False)  # a projected view reruns with one link
 def qr_png(link: str, module_pixels: int) -> bytes:
     """The link as a QR code (error correction M), `module_pixels` per module."""
     buffer = io.BytesIO()
