@@ -52,10 +52,11 @@ def test_a_killed_pack_trains_only_its_missing_parts_when_run_again(lab_home, tm
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(3600)  # about 7 minutes on 2 busy cores: well past the suite's 300 s
 def test_the_quick_pack_on_the_full_data(full_npz, lab_home, monkeypatch):
     monkeypatch.setenv("MNIST_NPZ", str(full_npz))
 
-    prepared = lab("lecture", "prepare", "--quick", "--json", timeout=3600)
+    prepared = lab("lecture", "prepare", "--quick", "--json", timeout=3000)
 
     assert prepared.returncode == 0, prepared.stderr
     result = last_json(prepared)
