@@ -2,9 +2,11 @@
 only the missing parts (resuming the sweep) and its JSON holds every part; on the full data
 (slow), the real quick pack."""
 
+import json
+
 import pytest
 
-from mnist_core import lecture
+from mnist_core import cli, lecture
 from mnist_core.store import Registry
 from tests.unit.lab_cli import lab, last_json, start_lab
 from tests.unit.lecture.tiny_pack import CNN, MLP, SWEEP
@@ -49,6 +51,22 @@ def test_a_killed_pack_trains_only_its_missing_parts_when_run_again(lab_home, tm
     assert f"already trained: run {first}" in again.stderr
     assert f"resuming interrupted sweep {sweep_id}" in again.stderr
     assert "3/3 tiny CNN  [" in again.stderr  # each part's bar names it
+
+
+def test_a_part_that_fails_does_not_stop_the_others_and_the_exit_status_is_1(
+        lab_home, monkeypatch, capsys):
+    def disk_full(self, run_id, model):
+        raise OSError("disk full (test)")
+
+    monkeypatch.setattr(lecture, "parts", lambda quick=False: (MLP, CNN))
+    monkeypatch.setattr(Registry, "save_model", disk_full)
+
+    status = cli.main(["lecture", "prepare", "--json"])
+
+    result = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert status == 1
+    assert [row["status"] for row in result["runs"]] == ["failed", "failed"]
+    assert result["sweep_id"] is None
 
 
 @pytest.mark.slow
