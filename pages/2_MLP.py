@@ -27,9 +27,11 @@ with summary:
         st.caption(f"Estimated training time: {ui.time_estimate(run_config)}.")
 
 ui.train_button(run_config, workspace, enabled=buildable)
+ui.try_it_button()
 
 st.divider()
-run = ui.job_panel("mlp")
+run = ui.run_to_show("mlp", run_config)
 if run is not None and run.state == "done":
     ui.results_panel(run)
     ui.compare_panel(run, workspace)
+ui.room_panel(run_config)

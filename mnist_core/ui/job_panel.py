@@ -82,7 +82,7 @@ def job_panel(model_kind: str) -> Run | None:
         return _get(run.run_id)
     _status(run)
     if run.history:
-        _curves_with_loss(run.history)
+        curves_with_loss(run.history)
     return run
 
 
@@ -99,7 +99,7 @@ def _live(run_id: str) -> None:
                                                icon=":material/stop:"):
         cancel(run_id, "Cancelling… the run stops within about a second.")
     if run.history:
-        _curves_with_loss(run.history)
+        curves_with_loss(run.history)
 
 
 def _status(run: Run) -> None:
@@ -123,7 +123,7 @@ def _status(run: Run) -> None:
                  "Earlier runs and their results are unaffected.")
 
 
-def _curves_with_loss(history: list[dict]) -> None:
+def curves_with_loss(history: list[dict]) -> None:
     loss, accuracy = st.columns(2)
     loss.altair_chart(run_charts.curves(history, "loss"), width="stretch")
     accuracy.altair_chart(run_charts.curves(history, "accuracy"), width="stretch")
