@@ -27,7 +27,6 @@ with summary:
         st.caption(f"Estimated training time: {ui.time_estimate(run_config)}.")
 
 ui.train_button(run_config, workspace, enabled=buildable)
-ui.try_it_button()
 
 st.divider()
 run = ui.run_to_show("mlp", run_config)

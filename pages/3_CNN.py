@@ -32,7 +32,6 @@ with settings_column:
         st.markdown(f"Estimated training time: {ui.time_estimate(run_config)}.")
         ui.assignment_length_note(choice, run_config)
     ui.train_button(run_config, workspace, enabled=buildable)
-    ui.try_it_button()
 
 st.divider()
 run = ui.run_to_show("cnn", run_config)

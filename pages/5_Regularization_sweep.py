@@ -28,7 +28,6 @@ spec = ui.sweep_form()
 if spec is not None:
     st.caption(ui.sweep_estimate(spec))
 ui.sweep_submit_button(spec, workspace)
-ui.try_it_button()
 
 st.divider()
 item = ui.sweep_to_show(spec) or ui.chosen_sweep(workspace)

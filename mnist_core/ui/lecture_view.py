@@ -10,8 +10,8 @@ import re
 
 import streamlit as st
 
-from mnist_core.store import access, views
-from mnist_core.ui import engine, keyring
+from mnist_core.store import views
+from mnist_core.ui import engine, workspace
 from mnist_core.ui.contents import PAGES
 
 VIEW = "lecture"
@@ -82,21 +82,11 @@ def _url_path(page_path: str) -> str:
 def try_it_button() -> None:
     """For a student looking at the lecture's view: the same settings in their own workspace
     (on a class server a new one, with its key and personal link, if they have none)."""
-    if not is_lecture() or keyring.is_instructor():
-        return
     if not st.button("Try it in my workspace", type="primary", icon=":material/science:",
                      key="lecture_try_it"):
         return
-    from mnist_core.ui import workspace  # the field's module, which makes workspaces
-
     workspace.switch_to(workspace.own_workspace())
     # The same page: its settings (bound to its widgets) stay as they are; only the view goes.
     for name in ("view", "hide"):
         st.query_params.pop(name, None)
     st.rerun()
-
-
-def lecture_workspace_note() -> None:
-    if is_lecture() and not keyring.holds(access.LECTURE):
-        st.caption(":material/co_present: The lecture's view: its results, read-only. "
-                   "**Try it in my workspace** copies these settings to your own.")

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from mnist_core.store import views
-from tests.e2e.conftest import SCRIPT_RUN_MILLISECONDS
+from tests.e2e.conftest import open_tab
 from tests.e2e.server import FINISHED_RUN
 
 pytestmark = pytest.mark.e2e
@@ -24,14 +24,6 @@ def projector(browser):
     context.close()
 
 
-def opened(context, url: str):
-    tab = context.new_page()
-    tab.set_default_timeout(SCRIPT_RUN_MILLISECONDS)
-    tab.goto(url)
-    tab.wait_for_selector(FINISHED_RUN)
-    return tab
-
-
 def body_font_pixels(tab) -> float:
     main = tab.get_by_test_id("stMain")
     paragraph = main.get_by_test_id("stMarkdownContainer").locator("p").first
@@ -39,7 +31,7 @@ def body_font_pixels(tab) -> float:
 
 
 def test_hide_shows_only_the_controls_not_listed(projector, app_url):
-    tab = opened(projector, f"{app_url}/MLP?view=lecture&hide=lr,batch,seed")
+    tab = open_tab(projector, f"{app_url}/MLP?view=lecture&hide=lr,batch,seed")
     expect(tab.get_by_role("slider", name="Epochs")).to_be_visible()
     expect(tab.get_by_role("combobox", name="Optimizer")).to_be_visible()
     for hidden in ("lr", "batch", "seed"):
@@ -47,16 +39,16 @@ def test_hide_shows_only_the_controls_not_listed(projector, app_url):
 
 
 def test_lecture_text_is_at_least_one_and_a_half_times_the_normal(projector, app_url):
-    normal = body_font_pixels(opened(projector, f"{app_url}/MLP"))
-    lecture = body_font_pixels(opened(projector, f"{app_url}/MLP?view=lecture"))
+    normal = body_font_pixels(open_tab(projector, f"{app_url}/MLP"))
+    lecture = body_font_pixels(open_tab(projector, f"{app_url}/MLP?view=lecture"))
     assert lecture >= 1.5 * normal, (normal, lecture)
-    sidebar = opened(projector, f"{app_url}/MLP?view=lecture").get_by_test_id("stSidebar")
+    sidebar = open_tab(projector, f"{app_url}/MLP?view=lecture").get_by_test_id("stSidebar")
     expect(sidebar).to_have_attribute("data-collapsed", "true")  # collapsed for the room
 
 
 def test_the_projected_qr_code_decodes_from_a_quarter_size_screenshot(projector, app_url):
     url = f"{app_url}/MLP?view=lecture&epochs=7&hide=lr"
-    tab = opened(projector, url)
+    tab = open_tab(projector, url)
     join = tab.get_by_test_id("stExpander").filter(has_text="Follow on your own screen")
     join.get_by_text("Follow on your own screen: scan this").click()
     code = join.get_by_test_id("stImage").locator("img")
@@ -74,10 +66,10 @@ def test_the_projected_qr_code_decodes_from_a_quarter_size_screenshot(projector,
 def test_a_short_link_opens_the_stored_view(projector, app_url, server_environment):
     code = views.save(Path(server_environment["MNIST_LAB_HOME"]), "MLP",
                       {"epochs": ["7"], "view": ["lecture"]}, None)
-    tab = opened(projector, f"{app_url}/?v={code}")
+    tab = open_tab(projector, f"{app_url}/?v={code}")
     tab.wait_for_url(lambda url: "/MLP" in url and "epochs=7" in url)
     tab.wait_for_selector(FINISHED_RUN)
     slider = tab.get_by_test_id("stSlider").filter(has_text="Epochs")
     expect(slider.get_by_test_id("stSliderThumbValue")).to_have_text("7")
-    unknown = opened(projector, f"{app_url}/?v=zzzzzz")
+    unknown = open_tab(projector, f"{app_url}/?v=zzzzzz")
     expect(unknown.get_by_text("That short link is not known here")).to_be_visible()
