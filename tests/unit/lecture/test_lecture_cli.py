@@ -2,9 +2,11 @@
 only the missing parts (resuming the sweep) and its JSON holds every part; on the full data
 (slow), the real quick pack."""
 
+import json
+
 import pytest
 
-from mnist_core import lecture
+from mnist_core import cli, lecture
 from mnist_core.store import Registry
 from tests.unit.lab_cli import lab, last_json, start_lab
 from tests.unit.lecture.tiny_pack import CNN, MLP, SWEEP
@@ -51,11 +53,28 @@ def test_a_killed_pack_trains_only_its_missing_parts_when_run_again(lab_home, tm
     assert "3/3 tiny CNN  [" in again.stderr  # each part's bar names it
 
 
+def test_a_part_that_fails_does_not_stop_the_others_and_the_exit_status_is_1(
+        lab_home, monkeypatch, capsys):
+    def disk_full(self, run_id, model):
+        raise OSError("disk full (test)")
+
+    monkeypatch.setattr(lecture, "parts", lambda quick=False: (MLP, CNN))
+    monkeypatch.setattr(Registry, "save_model", disk_full)
+
+    status = cli.main(["lecture", "prepare", "--json"])
+
+    result = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert status == 1
+    assert [row["status"] for row in result["runs"]] == ["failed", "failed"]
+    assert result["sweep_id"] is None
+
+
 @pytest.mark.slow
+@pytest.mark.timeout(3600)  # about 7 minutes on 2 busy cores: well past the suite's 300 s
 def test_the_quick_pack_on_the_full_data(full_npz, lab_home, monkeypatch):
     monkeypatch.setenv("MNIST_NPZ", str(full_npz))
 
-    prepared = lab("lecture", "prepare", "--quick", "--json", timeout=3600)
+    prepared = lab("lecture", "prepare", "--quick", "--json", timeout=3000)
 
     assert prepared.returncode == 0, prepared.stderr
     result = last_json(prepared)
