@@ -488,7 +488,8 @@ def _page_time_lines(full, start, end, sampler, timings, marks, runs, collection
         lines.append(f"  CPU while full, in cores of {shares['cores']:.0f}: machine "
                      f"{shares['machine']:.2f}: server {shares['server']:.2f}, workers "
                      f"{shares['workers']:.2f} (nice 10), Chromium and this harness "
-                     f"{shares['browsers']:.2f} (nice ≥ {sampler.browser_nice_seen}), other "
+                     f"{shares['browsers']:.2f} (Chromium at nice ≥ "
+                     f"{sampler.browser_nice_seen}), other "
                      f"processes {shares['other']:.2f}")
         limits = []
         if shares["machine"] > 0.9 * shares["cores"]:

@@ -75,6 +75,13 @@ def _stat_fields(pid: int) -> list[str] | None:
     return text[text.rindex(")") + 2:].split()  # after "pid (comm) "
 
 
+def _is_chromium(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/comm").read_text().startswith("chrom")
+    except OSError:
+        return False
+
+
 def rss_mb(pid: int) -> float | None:
     """Resident memory of one process (not its children), in MB."""
     try:
@@ -134,7 +141,7 @@ class Sampler:
         self._stop = threading.Event()
         self._worker_seconds: dict[int, float] = {}  # the last CPU time seen of each worker
         self._browser_seconds: dict[int, float] = {}  # ...of the harness and its browsers
-        self.browser_nice_seen: int | None = None  # the lowest niceness of those processes
+        self.browser_nice_seen: int | None = None  # the lowest niceness of Chromium's
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def __enter__(self):
@@ -155,7 +162,8 @@ class Sampler:
         for process in [os.getpid(), *browsers]:
             self._browser_seconds[process] = cpu_seconds(process) or \
                 self._browser_seconds.get(process, 0.0)
-        nices = [int(fields[16]) for fields in map(_stat_fields, browsers) if fields]
+        nices = [int(fields[16]) for process in browsers if _is_chromium(process)
+                 and (fields := _stat_fields(process))]
         if nices:
             self.browser_nice_seen = min(nices, default=None) if self.browser_nice_seen is None \
                 else min(self.browser_nice_seen, *nices)
