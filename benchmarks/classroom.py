@@ -44,8 +44,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -55,6 +53,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 from benchmarks import classroom_browser as browser  # noqa: E402
 from benchmarks import classroom_figures as figures  # noqa: E402
 from benchmarks import classroom_writes as writes  # noqa: E402
+from benchmarks.streamlit_health import wait_until_healthy  # noqa: E402
 from benchmarks.timed_server import (  # noqa: E402
     FREEZE_VARIABLE,
     STACKS_VARIABLE,
@@ -115,19 +114,9 @@ class Server:
                                             process_group=0)
 
     def wait_until_healthy(self) -> None:
-        deadline = time.monotonic() + SERVER_START_SECONDS
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise ClassroomError(f"streamlit exited with code {self.process.returncode}:"
-                                     f"\n{self.log.read_text()[-3000:]}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as reply:
-                    if reply.status == 200:
-                        return
-            except (urllib.error.URLError, ConnectionError):
-                time.sleep(0.2)
-        raise ClassroomError(f"streamlit not healthy after {SERVER_START_SECONDS} s:\n"
-                             f"{self.log.read_text()[-3000:]}")
+        problem = wait_until_healthy(self.process, self.url, SERVER_START_SECONDS)
+        if problem:
+            raise ClassroomError(f"{problem}:\n{self.log.read_text()[-3000:]}")
 
     def stop(self) -> None:
         """Ctrl-C, then SIGKILL for whatever of its group is left (its workers)."""

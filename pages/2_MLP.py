@@ -29,7 +29,8 @@ with summary:
 ui.train_button(run_config, workspace, enabled=buildable)
 
 st.divider()
-run = ui.job_panel("mlp")
+run = ui.run_to_show("mlp", run_config)
 if run is not None and run.state == "done":
     ui.results_panel(run)
     ui.compare_panel(run, workspace)
+ui.room_panel(run_config)

@@ -34,9 +34,10 @@ with settings_column:
     ui.train_button(run_config, workspace, enabled=buildable)
 
 st.divider()
-run = ui.job_panel("cnn")
+run = ui.run_to_show("cnn", run_config)
 if run is not None and run.state == "done":
     ui.results_panel(run)
     ui.learned_panel(run)
     ui.conv_vs_dense_panel(run, workspace)
     ui.compare_panel(run, workspace)
+ui.room_panel(run_config)

@@ -30,13 +30,14 @@ if spec is not None:
 ui.sweep_submit_button(spec, workspace)
 
 st.divider()
-item = ui.chosen_sweep(workspace)
+item = ui.sweep_to_show(spec) or ui.chosen_sweep(workspace)
 if item is None:
     st.info("No sweep yet in this workspace. Start one above, or ask the instructor to run "
             "`python -m mnist_core sweep` before the lecture: its result shows here at once.")
 else:
     ui.sweep_live_panel(item)
     ui.sweep_result_panel(item)
+ui.room_sweep_panel()
 
 with st.expander("Why our numbers may differ from Hinton's, and from the assignment's"):
     st.markdown(

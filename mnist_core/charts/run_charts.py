@@ -72,7 +72,8 @@ def confusion(matrix: np.ndarray) -> alt.LayerChart:
     return (cells + labels).properties(width=380, height=380)
 
 
-def probabilities(probs: np.ndarray, true_label: int | None = None) -> alt.Chart:
+def probabilities(probs: np.ndarray, true_label: int | None = None,
+                  height: int = 110) -> alt.Chart:
     """The 10 class probabilities as bars; the predicted class (and the true one) marked."""
     predicted = int(np.argmax(probs))
     frame = pd.DataFrame({
@@ -91,7 +92,7 @@ def probabilities(probs: np.ndarray, true_label: int | None = None) -> alt.Chart
                 domain=["predicted", "true", "other"], range=["#2e7d32", "#c62828", "#9e9e9e"])),
             tooltip=["digit", alt.Tooltip("probability:Q", format=".3f")],
         )
-        .properties(height=110)
+        .properties(height=height)
     )
 
 

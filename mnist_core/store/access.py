@@ -25,8 +25,9 @@ from mnist_core.store.keys import LECTURE
 
 RESERVED = ("default", LECTURE)  # never handed to a session that asks for a new workspace
 TRAIN, CANCEL, DELETE, IMPORT = "train", "cancel", "delete", "import"
+SHARE = "share"  # store a short link (store.views), in the lecture's name
 _VERBS = {TRAIN: "train in", CANCEL: "cancel jobs of", DELETE: "delete runs of",
-          IMPORT: "import into"}
+          IMPORT: "import into", SHARE: "share views of"}
 
 
 class NotAllowed(PermissionError):  # noqa: N818  (a public name that callers catch)

@@ -15,11 +15,13 @@ from mnist_core.ui.draw_panels import (
     same_class_examples,
 )
 from mnist_core.ui.job_panel import job_panel, train_button
+from mnist_core.ui.lecture_results import run_to_show, sweep_to_show
 from mnist_core.ui.loaders import class_means, mnist, scaling_comparison
 from mnist_core.ui.mlp_settings import DEFAULTS as MLP_DEFAULTS
 from mnist_core.ui.mlp_settings import default_shape as mlp_default_shape
 from mnist_core.ui.mlp_settings import mlp_settings
 from mnist_core.ui.results_panel import results_panel
+from mnist_core.ui.room_panel import room_panel, room_sweep_panel
 from mnist_core.ui.run_list import compare_panel
 from mnist_core.ui.sidebar import sidebar
 from mnist_core.ui.sweep_panels import (
@@ -40,5 +42,6 @@ __all__ = [
     "finished_models", "offer_training", "personal_set_panel", "pipeline_view",
     "predictions_panel", "same_class_examples", "chosen_sweep",
     "sweep_estimate", "sweep_form", "sweep_live_panel", "sweep_result_panel",
-    "sweep_submit_button", "view_params",
+    "sweep_submit_button", "view_params", "run_to_show", "sweep_to_show",
+    "room_panel", "room_sweep_panel",
 ]

@@ -7,13 +7,15 @@ from mnist_core.charts import run_charts
 from mnist_core.drawing import personal_set, pipeline, uploads
 from mnist_core.evaluate import inference
 from mnist_core.models import cnn
-from mnist_core.ui import engine, images, keyring, loaders, url_state
+from mnist_core.ui import engine, images, keyring, lecture_view, loaders, url_state
 from mnist_core.ui.job_panel import submit
 from mnist_core.ui.run_list import run_label
 
 MODELS_SHOWN_AT_ONCE = 4
 EXAMPLES_KEY = "draw_examples"  # [(digit (28, 28) uint8, label)] kept in this session
 CANVAS_SIDE = 280
+# On a projector: a canvas the instructor draws on in front of the room, bars the back reads.
+LECTURE_CANVAS_SIDE, LECTURE_BARS_HEIGHT = 440, 260
 SOURCES = ("Draw", "Upload")
 BRUSH_WIDTHS = (6, 40)
 
@@ -39,10 +41,13 @@ def canvas_image():
     brush = st.slider("Brush width", *BRUSH_WIDTHS, 22,
                       help="MNIST strokes are about a tenth of the digit's height.",
                       **BRUSH.widget)
+    side = LECTURE_CANVAS_SIDE if lecture_view.is_lecture() else CANVAS_SIDE
     # One key for good: the canvas's own bin clears it in place. A new key would mount a new
     # canvas, and a stroke drawn while it mounts can be lost.
-    result = st_canvas(stroke_width=brush, stroke_color="#FFFFFF", background_color="#000000",
-                       height=CANVAS_SIDE, width=CANVAS_SIDE, drawing_mode="freedraw",
+    # The brush scales with the canvas, so a stroke is the same share of the digit.
+    result = st_canvas(stroke_width=brush * side // CANVAS_SIDE, stroke_color="#FFFFFF",
+                       background_color="#000000",
+                       height=side, width=side, drawing_mode="freedraw",
                        return_image_data=True, key="draw_canvas")
     st.caption("Undo, redo and clear (the bin) are in the canvas's toolbar, at its top right.")
     return result.image_data
@@ -92,7 +97,8 @@ def predictions_panel(digit: np.ndarray, workspace: str) -> list:
     """Every chosen model's answer, side by side, newest first. Returns (run, answer) pairs."""
     runs = finished_models(workspace)
     labels = {run.run_id: model_label(run) for run in runs}
-    chosen = st.multiselect("Models", list(labels), default=list(labels)[:MODELS_SHOWN_AT_ONCE],
+    shown = len(labels) if lecture_view.is_lecture() else MODELS_SHOWN_AT_ONCE  # the room: all
+    chosen = st.multiselect("Models", list(labels), default=list(labels)[:shown],
                             format_func=labels.get, key="models", bind="query-params")
     answers = inference.predict_each(engine.model_cache(), chosen, digit)
     columns = st.columns(max(1, len(answers)))
@@ -104,7 +110,9 @@ def predictions_panel(digit: np.ndarray, workspace: str) -> list:
                 continue
             verdict = personal_set.verdict(answer.probabilities)
             (st.warning if verdict.startswith("not sure") else st.success)(verdict)
-            st.altair_chart(run_charts.probabilities(answer.probabilities), width="stretch")
+            st.altair_chart(run_charts.probabilities(
+                answer.probabilities, height=LECTURE_BARS_HEIGHT if lecture_view.is_lecture()
+                else 110), width="stretch")
     return [answer for answer in answers if answer.error is None]
 
 

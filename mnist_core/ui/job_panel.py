@@ -9,7 +9,7 @@ from mnist_core import jobs
 from mnist_core.charts import run_charts
 from mnist_core.models import config
 from mnist_core.store import NotAllowed, Run, RunError
-from mnist_core.ui import engine, keyring
+from mnist_core.ui import engine, keyring, lecture_view
 
 REFRESH_SECONDS = 1.0
 STATE_ICONS = {"queued": ":material/hourglass_top:", "running": ":material/directions_run:",
@@ -41,11 +41,20 @@ def submit(run_config: config.RunConfig, workspace: str) -> None:
 def train_button(run_config: config.RunConfig, workspace: str, enabled: bool = True) -> None:
     """Only in a workspace this session may change; elsewhere a note says why it is gone."""
     if not keyring.holds(workspace):
-        st.caption(f":material/visibility: No Train button: {workspace!r} is not your "
-                   "workspace (see the sidebar).")
+        read_only_note(workspace, "Train")
         return
     if st.button("Train", type="primary", icon=":material/play_arrow:", disabled=not enabled):
         submit(run_config, workspace)
+
+
+def read_only_note(workspace: str, button: str) -> None:
+    """Where a write button would be: why it is not, and in the lecture's view a way to try
+    the same settings in one's own workspace."""
+    if lecture_view.is_lecture():
+        lecture_view.try_it_button()
+        return
+    st.caption(f":material/visibility: No {button} button: {workspace!r} is not your "
+               "workspace (see the sidebar).")
 
 
 def may_cancel(workspace: str) -> bool:
@@ -82,7 +91,7 @@ def job_panel(model_kind: str) -> Run | None:
         return _get(run.run_id)
     _status(run)
     if run.history:
-        _curves_with_loss(run.history)
+        curves_with_loss(run.history)
     return run
 
 
@@ -99,7 +108,7 @@ def _live(run_id: str) -> None:
                                                icon=":material/stop:"):
         cancel(run_id, "Cancelling… the run stops within about a second.")
     if run.history:
-        _curves_with_loss(run.history)
+        curves_with_loss(run.history)
 
 
 def _status(run: Run) -> None:
@@ -123,7 +132,7 @@ def _status(run: Run) -> None:
                  "Earlier runs and their results are unaffected.")
 
 
-def _curves_with_loss(history: list[dict]) -> None:
+def curves_with_loss(history: list[dict]) -> None:
     loss, accuracy = st.columns(2)
     loss.altair_chart(run_charts.curves(history, "loss"), width="stretch")
     accuracy.altair_chart(run_charts.curves(history, "accuracy"), width="stretch")

@@ -5,7 +5,7 @@ import streamlit as st
 
 from mnist_core import data
 from mnist_core.data import explore
-from mnist_core.ui import engine, keyring, loaders, url_state
+from mnist_core.ui import engine, keyring, lecture_view, loaders, sharing, url_state
 from mnist_core.ui.class_panel import class_panel, record_presence
 from mnist_core.ui.contents import PAGES
 from mnist_core.ui.run_list import run_list
@@ -26,6 +26,8 @@ def sidebar() -> str:
     except ValueError as error:
         st.error(f"This server cannot serve a class: {error}.", icon=":material/key_off:")
         st.stop()
+    lecture_view.apply_view()
+    sharing.reserve()
     with st.sidebar:
         menu_slot = st.container()  # on top, but drawn once the workspace is known
         workspace = workspace_field()

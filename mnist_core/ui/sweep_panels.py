@@ -12,7 +12,7 @@ from mnist_core.models import config
 from mnist_core.store import NotAllowed, RunError, Sweep
 from mnist_core.sweep.spec import HINTON_ACCURACY, MAX_REPLICATES, TRAIN_ACCURACY_IMAGES
 from mnist_core.ui import engine, keyring, url_state
-from mnist_core.ui.job_panel import STATE_ICONS, cancel, may_cancel
+from mnist_core.ui.job_panel import STATE_ICONS, cancel, may_cancel, read_only_note
 
 SESSION_KEY = "sweep_id"
 # Measured here: the assignment's 40-epoch sweep took 323 s for 600 network-epochs on 55k
@@ -112,8 +112,7 @@ def _share_of_full_set(spec: sweep.SweepSpec) -> float:
 
 def sweep_submit_button(spec: sweep.SweepSpec | None, workspace: str) -> None:
     if not keyring.holds(workspace):
-        st.caption(f":material/visibility: No Start button: {workspace!r} is not your "
-                   "workspace (see the sidebar).")
+        read_only_note(workspace, "Start")
         return
     active = _get(st.session_state.get(SESSION_KEY))
     if not st.button("Start the sweep", type="primary", disabled=spec is None,

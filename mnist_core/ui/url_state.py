@@ -15,6 +15,8 @@ from collections.abc import Callable, Sequence
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
+from mnist_core.ui import sharing
+
 MAX_VALUE_LENGTH = 200  # characters; anything longer is refused unread
 # Parameters every page keeps (they survive page switches) or that another module reads.
 SHARED = ("workspace", "view", "hide", "key", "v")
@@ -40,27 +42,28 @@ class Param:
 
 
 def integer(name: str, low: int, high: int) -> Param:
-    def problem(raw: str) -> str | None:
-        try:
-            value = int(raw)
-        except ValueError:
-            return "not a whole number"
-        return None if low <= value <= high else f"out of range: {low} to {high}"
-
-    return Param(name, problem)
+    return _ranged(name, low, high, int, "not a whole number")
 
 
 def number(name: str, low: float, high: float) -> Param:
+    return _ranged(name, low, high, float, "not a number")
+
+
+def _ranged(name: str, low, high, parse: Callable, wrong_type: str) -> Param:
     def problem(raw: str) -> str | None:
         try:
-            value = float(raw)
+            value = parse(raw)
         except ValueError:
-            return "not a number"
+            return wrong_type
         if not math.isfinite(value):
             return "not a finite number"
-        return None if low <= value <= high else f"out of range: {low:g} to {high:g}"
+        return None if low <= value <= high else f"out of range: {_shown(low)} to {_shown(high)}"
 
     return Param(name, problem)
+
+
+def _shown(bound) -> str:
+    return f"{bound:,}" if isinstance(bound, int) else f"{bound:g}"
 
 
 def choice(name: str, options: Sequence, format_func: Callable = str,
@@ -121,6 +124,7 @@ def check(page: str, params: Sequence[Param]) -> None:
             + "; ".join(problems) + ".")
     if notice := st.session_state.get(_NOTICE, {}).get(page):
         st.warning(notice, icon=":material/link_off:")
+    sharing.offer(page, list(own))
 
 
 def _forget_removed_values() -> None:

@@ -17,6 +17,7 @@ from mnist_core.ui import engine, keyring
 
 _CURRENT = "lab_workspace"
 _INPUT = "lab_workspace_input"
+_SWITCH = "lab_workspace_switch"  # a workspace to change to before the field is drawn
 DEFAULT = "default"
 NAME_ATTEMPTS = 20  # random names tried before giving up (about 10^6 two-word names)
 
@@ -28,6 +29,8 @@ def workspace_field() -> str:
     """
     if _CURRENT not in st.session_state:
         st.session_state[_CURRENT] = _arriving()
+    if switched := st.session_state.pop(_SWITCH, None):
+        st.session_state[_CURRENT] = st.session_state[_INPUT] = switched
     # A page switch leaves the field empty (a widget belongs to its page), and an empty
     # name is never valid: show the workspace in use again.
     if not st.session_state.get(_INPUT):
@@ -53,7 +56,9 @@ def workspace_field() -> str:
 def _arriving() -> str:
     """The workspace a new session starts in: the URL's, else (on a class server) the one
     this browser used last, else a new one of its own."""
-    requested = st.query_params.get("workspace", "")
+    # A lecture view (a projected link, its QR code) shows the lecture's results.
+    requested = st.query_params.get("workspace") or (
+        access.LECTURE if st.query_params.get("view") == "lecture" else "")
     valid = bool(jobs.WORKSPACE_PATTERN.match(requested))
     if not engine.is_class_server():
         return requested if valid else DEFAULT
@@ -79,6 +84,19 @@ def _claim_if_new(name: str) -> None:
         return
     with contextlib.suppress(keys.WorkspaceTaken):  # someone's (or reserved): read-only
         keyring.add(name, access.claim(engine.registry(), name))
+
+
+def switch_to(name: str) -> None:
+    """Make `name` this session's workspace from the next run on (the field is already drawn
+    in this one, so it can only change before it is drawn again)."""
+    st.session_state[_SWITCH] = name
+
+
+def own_workspace() -> str:
+    """A workspace this session may change: its newest, else a new one (on a class server)."""
+    if not engine.is_class_server():
+        return DEFAULT
+    return keyring.newest_workspace() or _new_workspace()
 
 
 def _new_workspace() -> str:

@@ -101,6 +101,15 @@ def page(browser):
     context.close()
 
 
+def open_tab(context, url: str):
+    """A new tab of `context` at `url`, once the page's script has run to its end."""
+    tab = context.new_page()
+    tab.set_default_timeout(SCRIPT_RUN_MILLISECONDS)
+    tab.goto(url)
+    tab.wait_for_selector(FINISHED_RUN)
+    return tab
+
+
 @pytest.fixture
 def open_app(page, app_url):
     """open_app("Data_and_preprocessing") -> the page once that app page's script has run."""

@@ -6,12 +6,11 @@ import signal
 import socket
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
+
+from benchmarks.streamlit_health import wait_until_healthy
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVER_START_SECONDS = 60
@@ -70,16 +69,6 @@ class StreamlitServer:
         self.process.wait()
 
     def _wait_until_healthy(self) -> None:
-        deadline = time.monotonic() + SERVER_START_SECONDS
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                pytest.fail(f"streamlit exited with code {self.process.returncode}:\n"
-                            f"{self.log.read_text()}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as reply:
-                    if reply.status == 200:
-                        return
-            except (urllib.error.URLError, ConnectionError):
-                time.sleep(0.2)
-        pytest.fail(f"streamlit not healthy after {SERVER_START_SECONDS} s:\n"
-                    f"{self.log.read_text()}")
+        problem = wait_until_healthy(self.process, self.url, SERVER_START_SECONDS)
+        if problem:
+            pytest.fail(f"{problem}:\n{self.log.read_text()}")

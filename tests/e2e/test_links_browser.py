@@ -7,18 +7,10 @@ import urllib.parse
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import SCRIPT_RUN_MILLISECONDS
+from tests.e2e.conftest import open_tab
 from tests.e2e.server import FINISHED_RUN
 
 pytestmark = pytest.mark.e2e
-
-
-def opened(context, url: str):
-    tab = context.new_page()
-    tab.set_default_timeout(SCRIPT_RUN_MILLISECONDS)
-    tab.goto(url)
-    tab.wait_for_selector(FINISHED_RUN)
-    return tab
 
 
 def query(url: str) -> dict[str, str]:
@@ -33,14 +25,14 @@ def slider_value(tab, label: str) -> str:
 
 def test_a_copied_address_bar_opens_the_same_epochs_in_a_fresh_browser(browser, app_url):
     student = browser.new_context()
-    mlp = opened(student, f"{app_url}/MLP?workspace=links")
+    mlp = open_tab(student, f"{app_url}/MLP?workspace=links")
     epochs = mlp.get_by_role("slider", name="Epochs")
     epochs.focus()
     for _ in range(3):
         epochs.press("ArrowRight")  # 10 -> 13
     mlp.wait_for_url(lambda url: query(url).get("epochs") == "13")
     friend = browser.new_context()
-    theirs = opened(friend, mlp.url)
+    theirs = open_tab(friend, mlp.url)
     assert slider_value(theirs, "Epochs") == "13"
     student.close()
     friend.close()
@@ -50,7 +42,7 @@ def test_a_link_with_several_settings_opens_them_all(browser, app_url):
     context = browser.new_context()
     link = (f"{app_url}/MLP?workspace=links&layers=3&units3=128&act=tanh&opt=adam"
             "&lr=0.003&batch=256&epochs=7&train=1%2C000&seed=5")
-    tab = opened(context, link)
+    tab = open_tab(context, link)
     assert slider_value(tab, "Hidden layers") == "3"
     assert slider_value(tab, "Epochs") == "7"
     expect(tab.get_by_role("spinbutton", name="Layer 3 units")).to_have_value("128")
@@ -65,7 +57,7 @@ def test_a_link_with_several_settings_opens_them_all(browser, app_url):
 
 def test_a_hostile_link_gives_a_notice_and_the_defaults(browser, app_url):
     context = browser.new_context()
-    tab = opened(context, f"{app_url}/MLP?workspace=links&epochs=abc&lr=%3Cscript%3E&layers=inf")
+    tab = open_tab(context, f"{app_url}/MLP?workspace=links&epochs=abc&lr=%3Cscript%3E&layers=inf")
     expect(tab.get_by_text("Some settings in this link were ignored")).to_be_visible()
     assert slider_value(tab, "Epochs") == "10"
     assert slider_value(tab, "Hidden layers") == "2"
@@ -75,7 +67,7 @@ def test_a_hostile_link_gives_a_notice_and_the_defaults(browser, app_url):
 
 def test_switching_pages_keeps_the_workspace_and_copy_link_copies_the_view(browser, app_url):
     context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
-    tab = opened(context, f"{app_url}/MLP?workspace=travels&epochs=12")
+    tab = open_tab(context, f"{app_url}/MLP?workspace=travels&epochs=12")
     sidebar = tab.get_by_test_id("stSidebar")
     sidebar.get_by_role("link", name="CNN").click()
     tab.wait_for_url(lambda url: "/CNN" in url)
