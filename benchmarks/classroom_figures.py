@@ -75,6 +75,13 @@ def _stat_fields(pid: int) -> list[str] | None:
     return text[text.rindex(")") + 2:].split()  # after "pid (comm) "
 
 
+def _is_chromium(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/comm").read_text().startswith("chrom")
+    except OSError:
+        return False
+
+
 def rss_mb(pid: int) -> float | None:
     """Resident memory of one process (not its children), in MB."""
     try:
@@ -134,6 +141,7 @@ class Sampler:
         self._stop = threading.Event()
         self._worker_seconds: dict[int, float] = {}  # the last CPU time seen of each worker
         self._browser_seconds: dict[int, float] = {}  # ...of the harness and its browsers
+        self.browser_nice_seen: int | None = None  # the lowest niceness of Chromium's
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def __enter__(self):
@@ -150,9 +158,15 @@ class Sampler:
             self._worker_seconds[worker] = cpu_seconds(worker) or \
                 self._worker_seconds.get(worker, 0.0)
         # This harness and what it started but the server: Playwright's driver, Chromium.
-        for process in [os.getpid(), *descendants(os.getpid(), parents, self.server_pid)]:
+        browsers = descendants(os.getpid(), parents, self.server_pid)
+        for process in [os.getpid(), *browsers]:
             self._browser_seconds[process] = cpu_seconds(process) or \
                 self._browser_seconds.get(process, 0.0)
+        nices = [int(fields[16]) for process in browsers if _is_chromium(process)
+                 and (fields := _stat_fields(process))]
+        if nices:
+            self.browser_nice_seen = min(nices, default=None) if self.browser_nice_seen is None \
+                else min(self.browser_nice_seen, *nices)
         busy, total = machine_busy_seconds()
         return {"time": time.time(), "rss_mb": rss_mb(self.server_pid),
                 "server_cpu": cpu_seconds(self.server_pid),
