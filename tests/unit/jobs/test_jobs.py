@@ -10,9 +10,9 @@ import pytest
 from mnist_core import jobs
 from mnist_core.models import config, reproduce
 from mnist_core.store import Registry
-from mnist_core.worker.main import worker_main
 from tests.unit.dead_process import DEAD_PID
 from tests.unit.waiting import wait_for, wait_until_dead
+from tests.unit.worker_here import worker_here
 
 SMALL = config.RunConfig(training=config.TrainConfig(epochs=1, train_size=512))
 WORKER_START_SECONDS = 120  # a fresh worker imports TensorFlow and loads MNIST
@@ -193,8 +193,7 @@ def test_a_worker_outlives_a_run_deleted_under_it(registry):
 
     deleter = threading.Thread(target=delete_once_running)
     deleter.start()
-    # In this process, so the test sees what happens; the parent it watches is ours.
-    worker_main(str(registry.home), os.getppid(), max_jobs=2)
+    worker_here(registry, max_jobs=2)
     deleter.join()
 
     assert registry.get(survivor).state == "done"

@@ -12,8 +12,8 @@ from mnist_core import data, jobs, sweep
 from mnist_core.store import Registry, RunError
 from mnist_core.sweep import recorder, stats
 from mnist_core.sweep.spec import NetworkResult, SweepSpec, parse_factors, validate
-from mnist_core.worker.main import worker_main
 from tests.unit.dead_process import DEAD_PID
+from tests.unit.worker_here import worker_here
 
 TINY = SweepSpec(hidden_units=(16,), factors=(1e-4, 1e-2), replicates=2, epochs=2,
                  train_size=300)
@@ -363,8 +363,7 @@ def test_a_worker_runs_a_submitted_sweep(registry):
                      train_size=200)
     sweep_id = sweep.submit(registry, spec, "alice")
 
-    # In this process, as tests/unit/test_jobs.py does; the parent it watches is ours.
-    worker_main(str(registry.home), os.getppid(), max_jobs=1)
+    worker_here(registry, max_jobs=1)
 
     finished = registry.get_sweep(sweep_id)
     assert finished.state == "done", finished.error
