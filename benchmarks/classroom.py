@@ -55,7 +55,6 @@ from benchmarks import classroom_figures as figures  # noqa: E402
 from benchmarks import classroom_writes as writes  # noqa: E402
 from benchmarks.streamlit_health import wait_until_healthy  # noqa: E402
 from benchmarks.timed_server import (  # noqa: E402
-    FREEZE_VARIABLE,
     STACKS_VARIABLE,
     TIMINGS_VARIABLE,
 )
@@ -469,7 +468,7 @@ def _page_time_lines(full, start, end, sampler, timings, marks, runs, collection
     full_gcs = figures.in_window(collections, start, end)
     gc_share = sum(record["seconds"] for record in full_gcs) / wall
     if full_gcs:
-        lines.append(f"  full garbage collections (one after each script run, holding the "
+        lines.append(f"  full garbage collections (Python's own, holding the "
                      f"GIL): {len(full_gcs)}, {figures.spread([r['seconds'] for r in full_gcs])}"
                      f"; {gc_share:.0%} of the time")
     shares = sampler.shares(start, end)
@@ -504,7 +503,7 @@ def _page_time_lines(full, start, end, sampler, timings, marks, runs, collection
 def run_classroom(sessions: int = 30, npz: Path | None = None, workers: int | None = None,
                   keep: Path | None = None, browser_nice: int = BROWSER_NICE,
                   profile: bool = False, server_options: dict | None = None,
-                  baseline: bool = True, gc_freeze: bool = False, log=print) -> dict:
+                  baseline: bool = True, log=print) -> dict:
     """Hold the class; return the figures (RESULT_KEYS) and their details.
 
     `baseline`: student 1 first trains and predicts alone (the one-session memory figure),
@@ -531,10 +530,6 @@ def run_classroom(sessions: int = 30, npz: Path | None = None, workers: int | No
         environment["MNIST_NPZ"] = str(npz)
     if profile:
         environment[STACKS_VARIABLE] = str(scratch / "script_stacks.jsonl")
-    if gc_freeze:
-        environment[FREEZE_VARIABLE] = "1"
-        log("experiment: the server imports TensorFlow, Keras and mnist_core.ui at start and "
-            "gc.freeze()s them")
     server = Server(environment, scratch / "streamlit.log", server_options)
     if server_options:
         log(f"streamlit options of this experiment: {server_options}")
@@ -582,8 +577,6 @@ def main() -> None:
     parser.add_argument("--streamlit-option", action="append", default=[],
                         metavar="NAME=VALUE", help="an experiment: a config option of "
                         "`streamlit run`, e.g. runner.postScriptGC=false (repeatable)")
-    parser.add_argument("--gc-freeze", action="store_true",
-                        help="an experiment: the server gc.freeze()s its imports at start")
     parser.add_argument("--profile", action="store_true",
                         help="sample where the server's script threads are (costs CPU)")
     arguments = parser.parse_args()
@@ -591,7 +584,7 @@ def main() -> None:
     try:
         result = run_classroom(arguments.sessions, npz, keep=arguments.keep,
                                browser_nice=arguments.browser_nice,
-                               profile=arguments.profile, gc_freeze=arguments.gc_freeze,
+                               profile=arguments.profile,
                                server_options=dict(option.split("=", 1) for option
                                                    in arguments.streamlit_option))
     except ClassroomError as error:

@@ -27,7 +27,6 @@ from pathlib import Path
 TIMINGS_VARIABLE = "MNIST_LAB_SCRIPT_TIMINGS"
 # Optional, and not free (it holds the GIL while it looks): where script threads spend time.
 STACKS_VARIABLE = "MNIST_LAB_SCRIPT_STACKS"
-FREEZE_VARIABLE = "MNIST_LAB_BENCH_GC_FREEZE"  # an experiment: see freeze_after_imports
 FINISHED_EVENTS = ("SCRIPT_STOPPED", "FRAGMENT_STOPPED")  # ScriptRunnerEvent names
 
 
@@ -131,28 +130,10 @@ def sample_stacks(path: str, interval: float = 0.05, flush_every: float = 5.0) -
     threading.Thread(target=run, name="stack-sampler", daemon=True).start()
 
 
-def freeze_after_imports() -> None:
-    """An experiment, not the app as it ships: import what the server imports anyway
-    (TensorFlow and Keras come with its first model) and gc.freeze() it all, so full
-    collections no longer walk the libraries' half a million long-lived objects."""
-    import keras  # noqa: F401
-    import tensorflow  # noqa: F401
-
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    import mnist_core.ui  # noqa: F401
-
-    sys.path.pop(0)
-
-    gc.collect()
-    gc.freeze()
-
-
 def main() -> None:
     path = os.environ.get(TIMINGS_VARIABLE)
     if path:
         install(path)
-    if os.environ.get(FREEZE_VARIABLE) == "1":
-        freeze_after_imports()
     if stacks := os.environ.get(STACKS_VARIABLE):
         sample_stacks(stacks)
     from streamlit.web import cli
