@@ -25,8 +25,10 @@ def projector(browser):
 
 
 def body_font_pixels(tab) -> float:
+    """The MLP page's introduction: body text, in either view (an expander's label is not)."""
     main = tab.get_by_test_id("stMain")
-    paragraph = main.get_by_test_id("stMarkdownContainer").locator("p").first
+    paragraph = main.get_by_test_id("stMarkdownContainer").locator("p").filter(
+        has_text="Every pixel connects").first
     return float(paragraph.evaluate("element => getComputedStyle(element).fontSize")[:-2])
 
 
