@@ -48,19 +48,27 @@ def test_lecture_text_is_at_least_one_and_a_half_times_the_normal(projector, app
     expect(sidebar).to_have_attribute("data-collapsed", "true")  # collapsed for the room
 
 
-def test_the_projected_qr_code_decodes_from_a_quarter_size_screenshot(projector, app_url):
+def test_the_projected_qr_code_decodes_from_a_quarter_size_screenshot(projector, app_url,
+                                                                        tmp_path):
     url = f"{app_url}/MLP?view=lecture&epochs=7&hide=lr"
     tab = open_tab(projector, url)
     join = tab.get_by_test_id("stExpander").filter(has_text="Follow on your own screen")
     join.get_by_text("Follow on your own screen: scan this").click()
     code = join.get_by_test_id("stImage").locator("img")
     expect(code).to_be_visible()
+    # On the screen as the room sees it: scrolled to, and its picture loaded, not only laid out.
+    code.scroll_into_view_if_needed()
+    tab.wait_for_function("image => image.complete && image.naturalWidth > 0",
+                          arg=code.element_handle())
     box = code.bounding_box()
     assert box["width"] >= 400, box
-    picture = cv2.imdecode(np.frombuffer(tab.screenshot(), np.uint8), cv2.IMREAD_GRAYSCALE)
+    shot = tab.screenshot()
+    picture = cv2.imdecode(np.frombuffer(shot, np.uint8), cv2.IMREAD_GRAYSCALE)
     quarter = cv2.resize(picture, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)
     decoded, _, _ = cv2.QRCodeDetector().detectAndDecode(quarter)
-    assert decoded, "no QR code found in the screenshot scaled to 25 %"
+    if not decoded:
+        (tmp_path / "projector.png").write_bytes(shot)
+    assert decoded, f"no QR code in the screenshot scaled to 25 % ({tmp_path}), code at {box}"
     assert "view=lecture" in decoded and "epochs=7" in decoded and "hide=lr" in decoded
     assert "key=" not in decoded
 
