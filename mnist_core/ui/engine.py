@@ -1,7 +1,6 @@
 """The engine as the server holds it: one registry, one lazy worker pool, a few loaded models,
 and whether it serves a class."""
 
-import gc
 import os
 
 import streamlit as st
@@ -9,7 +8,7 @@ import streamlit as st
 from mnist_core import jobs, store
 from mnist_core.evaluate import inference, results
 from mnist_core.store import Registry, access, keys
-from mnist_core.ui import loaders
+from mnist_core.ui import loaders, server_tuning
 
 REPAIR_NOTICE = "lab_repair_notice"  # what this session was told about a repaired index
 
@@ -57,26 +56,8 @@ def is_class_server() -> bool:
     (removing the key from the configuration does not open every workspace)."""
     serves_a_class = _class_home_prepared() or access.is_class_home(registry().home)
     if serves_a_class:
-        _long_lived_objects_frozen()
+        server_tuning.tuned_for_a_class()
     return serves_a_class
-
-
-@st.cache_resource
-def _long_lived_objects_frozen() -> bool:
-    """Once per class server: TensorFlow and Keras (the models that answer drawings need them
-    anyway) imported, then every object so far moved out of the garbage collector's sight.
-
-    Python's full collections walk every tracked object, and TensorFlow and Keras bring
-    about half a million: with a class waiting, each took 0.3-0.6 s holding the GIL, and
-    the server spent 82 % of its time in them. Frozen, the same collections take about
-    0.05 s (benchmarks/classroom.py, 10 sessions: page p95 15.6 s before, 0.9 s after).
-    """
-    import keras  # noqa: F401
-    import tensorflow  # noqa: F401
-
-    gc.collect()
-    gc.freeze()
-    return True
 
 
 def ensure_index() -> None:

@@ -3,6 +3,8 @@
 (The cookie that keeps a key across reloads is a browser's: tests/e2e/test_class_browser.py.)
 """
 
+import gc
+
 import pytest
 
 from mnist_core import jobs
@@ -179,3 +181,26 @@ def test_a_zip_imported_in_the_sidebar_lands_in_ones_own_workspace(tmp_path):
     next(button for button in app.sidebar.button if button.key == "sidebar_import").click().run()
     assert any("Nothing was imported" in error.value for error in app.sidebar.error)
     assert len(registry.runs()) == 2
+
+
+def test_a_class_server_freezes_its_long_lived_objects_and_caps_malloc_arenas(monkeypatch):
+    from mnist_core.ui import server_tuning
+
+    capped = []
+    monkeypatch.setattr(server_tuning, "_cap_malloc_arenas", capped.append)
+    monkeypatch.setattr(gc, "freeze", lambda: capped.append("frozen"))
+    assert not open_mlp().exception
+    assert capped == ["frozen", server_tuning.ARENAS]  # once for the server, not per run
+    assert not open_mlp().exception
+    assert capped == ["frozen", server_tuning.ARENAS]
+
+
+def test_a_students_own_machine_is_not_tuned(monkeypatch):
+    from mnist_core.ui import server_tuning
+
+    monkeypatch.delenv("MNIST_LAB_INSTRUCTOR_KEY")
+    tuned = []
+    monkeypatch.setattr(server_tuning, "_cap_malloc_arenas", tuned.append)
+    monkeypatch.setattr(gc, "freeze", lambda: tuned.append("frozen"))
+    assert not open_mlp().exception
+    assert tuned == []
