@@ -1,10 +1,11 @@
 """A class on one server (issue 13): N students in N browser sessions of one `streamlit run`.
 
-Starts the app as a class server (MNIST_LAB_INSTRUCTOR_KEY set) on a free loopback port, with
-a fresh lab home and the full data, through benchmarks/timed_server.py (which times every
-script run inside the server), and seeds a `lecture` run from the CLI. Then, in one headless
-Chromium, each student (a Playwright context: its own cookies and Streamlit session) opens
-the MLP page without ?workspace= and gets a workspace of its own with its key in a cookie,
+Starts the app as README serves a class (MNIST_LAB_INSTRUCTOR_KEY, MALLOC_ARENA_MAX=2) on a
+free loopback port, with a fresh lab home and the full data, through
+benchmarks/timed_server.py (which times every script run inside the server), and seeds a
+`lecture` run from the CLI. Then, in one headless Chromium, each student (a Playwright
+context: its own cookies and Streamlit session) opens the MLP page without ?workspace= and
+gets a workspace of its own with its key in a cookie,
 trains a 1-epoch MLP on 1,000 images, waits for its results, opens Draw a digit, draws a 1
 and reads its own model's answer. Student 1 does so alone first (the one-session memory
 baseline); students 2..N then all at once (the class). Finally every student tries to
@@ -525,7 +526,8 @@ def run_classroom(sessions: int = 30, npz: Path | None = None, workers: int | No
                    "KERAS_HOME": str(scratch / "keras_home"), "MNIST_LAB_OFFLINE": "1",
                    "MNIST_LAB_INSTRUCTOR_KEY": secrets.token_urlsafe(16),
                    "MNIST_LAB_WORKERS": str(workers), TIMINGS_VARIABLE: str(timings_path),
-                   "TF_CPP_MIN_LOG_LEVEL": "2"}
+                   "TF_CPP_MIN_LOG_LEVEL": "2",
+                   "MALLOC_ARENA_MAX": "2"}  # as README serves a class
     if npz is not None:
         environment["MNIST_NPZ"] = str(npz)
     if profile:

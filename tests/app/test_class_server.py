@@ -183,24 +183,17 @@ def test_a_zip_imported_in_the_sidebar_lands_in_ones_own_workspace(tmp_path):
     assert len(registry.runs()) == 2
 
 
-def test_a_class_server_freezes_its_long_lived_objects_and_caps_malloc_arenas(monkeypatch):
-    from mnist_core.ui import server_tuning
-
-    capped = []
-    monkeypatch.setattr(server_tuning, "_cap_malloc_arenas", capped.append)
-    monkeypatch.setattr(gc, "freeze", lambda: capped.append("frozen"))
+def test_a_class_server_freezes_its_long_lived_objects_once(monkeypatch):
+    frozen = []
+    monkeypatch.setattr(gc, "freeze", lambda: frozen.append(True))
     assert not open_mlp().exception
-    assert capped == ["frozen", server_tuning.ARENAS]  # once for the server, not per run
     assert not open_mlp().exception
-    assert capped == ["frozen", server_tuning.ARENAS]
+    assert frozen == [True]  # once for the server, not per run
 
 
 def test_a_students_own_machine_is_not_tuned(monkeypatch):
-    from mnist_core.ui import server_tuning
-
     monkeypatch.delenv("MNIST_LAB_INSTRUCTOR_KEY")
-    tuned = []
-    monkeypatch.setattr(server_tuning, "_cap_malloc_arenas", tuned.append)
-    monkeypatch.setattr(gc, "freeze", lambda: tuned.append("frozen"))
+    frozen = []
+    monkeypatch.setattr(gc, "freeze", lambda: frozen.append(True))
     assert not open_mlp().exception
-    assert tuned == []
+    assert frozen == []
