@@ -6,6 +6,10 @@ import pandas as pd
 
 CONFUSION_SELECTION = "cell"
 _SPLIT_COLORS = alt.Scale(domain=["training", "validation"], range=["#1f77b4", "#ff7f0e"])
+# Beside the plot: Streamlit fits a chart's whole spec into its height, and a legend below (or
+# above) the plot took about 100 px of 240, which squeezed the curves flat under the lecture
+# view's larger text.
+LEGEND_BESIDE = alt.Legend(orient="right")
 
 
 def curves(history: list[dict], metric: str, height: int = 240) -> alt.Chart:
@@ -23,7 +27,7 @@ def curves(history: list[dict], metric: str, height: int = 240) -> alt.Chart:
             x=alt.X("epoch:Q", axis=alt.Axis(tickMinStep=1)),
             y=alt.Y(f"{metric}:Q", scale=alt.Scale(zero=False)),
             color=alt.Color("split:N", scale=_SPLIT_COLORS, title=None,
-                            legend=alt.Legend(orient="bottom")),
+                            legend=LEGEND_BESIDE),
             tooltip=["epoch", "split", alt.Tooltip(f"{metric}:Q", format=".4f")],
         )
         .properties(height=height)
@@ -107,7 +111,7 @@ def shift_accuracy(curves: dict[str, list[float]]) -> alt.Chart:
         .encode(
             x=alt.X("shift (pixels):O", axis=alt.Axis(labelAngle=0)),
             y=alt.Y("accuracy:Q", scale=alt.Scale(zero=False)),
-            color=alt.Color("model:N", title=None, legend=alt.Legend(orient="bottom")),
+            color=alt.Color("model:N", title=None, legend=LEGEND_BESIDE),
             tooltip=["model", "shift (pixels)", alt.Tooltip("accuracy:Q", format=".4f")],
         )
         .properties(height=280)
