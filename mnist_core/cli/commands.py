@@ -70,8 +70,8 @@ def main(argv: list[str] | None = None) -> int:
                "workspace": workspace_command.key_command}
     try:
         return handler[arguments.command](arguments)
-    except (ValueError, RunError) as error:  # UploadError is a ValueError
-        print(f"python -m mnist_core: error: {error}", file=sys.stderr)
+    except (ValueError, RunError, ConnectionError) as error:  # UploadError is a ValueError;
+        print(f"python -m mnist_core: error: {error}", file=sys.stderr)  # a cluster not there
         return 2
     except KeyboardInterrupt:  # the run or sweep is already recorded as cancelled
         print("\npython -m mnist_core: stopped from the keyboard", file=sys.stderr)

@@ -9,6 +9,7 @@ import os
 import sys
 
 from mnist_core import data, jobs, sweep
+from mnist_core.cli.executor_flag import add_executor_flag, trainers
 from mnist_core.cli.progress import ProgressBar
 from mnist_core.models.reproduce import number_list, train_size
 from mnist_core.store import LECTURE_WORKSPACE, Registry
@@ -47,6 +48,7 @@ def add_sweep_parser(subparsers) -> None:
     parser.add_argument("--workspace", default=LECTURE_WORKSPACE)
     parser.add_argument("--resume", metavar="SWEEP_ID", default=None,
                         help="train only the missing networks of a stopped sweep")
+    add_executor_flag(parser)
     parser.add_argument("--json", action="store_true")
 
 
@@ -71,17 +73,19 @@ def run_sweep_command(arguments) -> int:
         jobs.check_workspace(arguments.workspace)  # before TensorFlow: a typo fails at once
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     mnist = data.load_mnist()
-    if not arguments.resume:
-        sweep_id = sweep.start(registry, spec, arguments.workspace)
-    stored = registry.get_sweep(sweep_id)
-    missing = len(sweep.missing_tasks(SweepSpec.from_dict(stored.spec),
-                                      registry.sweep_members(sweep_id)))
-    print(f"sweep {sweep_id}: {missing} of {stored.tasks_total} networks to train on "
-          f"{mnist.source}", file=sys.stderr)
-    bar = ProgressBar()
-    sweep.run(registry, sweep_id, mnist, echo=bar)
-    bar.end()
-    result = sweep.cli_result(registry, sweep_id)
+    with trainers(arguments.executor, mnist) as trainer:
+        if not arguments.resume:
+            sweep_id = sweep.start(registry, spec, arguments.workspace)
+        stored = registry.get_sweep(sweep_id)
+        missing = len(sweep.missing_tasks(SweepSpec.from_dict(stored.spec),
+                                          registry.sweep_members(sweep_id)))
+        print(f"sweep {sweep_id}: {missing} of {stored.tasks_total} networks to train on "
+              f"{mnist.source} ({trainer.name})", file=sys.stderr)
+        bar = ProgressBar()
+        sweep.run(registry, sweep_id, mnist, echo=bar,
+                  executor=trainer.sweep_executor(sweep_id))
+        bar.end()
+    result = {**sweep.cli_result(registry, sweep_id), "executor": trainer.name}
     print(json.dumps(result) if arguments.json else result_text(result))
     return 0 if result["status"] == "done" else 1
 

@@ -7,6 +7,7 @@ import os
 import sys
 
 from mnist_core import data, jobs
+from mnist_core.cli.executor_flag import add_executor_flag, trainers
 from mnist_core.cli.progress import ProgressBar
 from mnist_core.models import config, kinds, reproduce
 from mnist_core.store import LECTURE_WORKSPACE, Registry
@@ -31,6 +32,7 @@ def _add_training_flags(parser) -> None:
     parser.add_argument("--train-size", type=reproduce.train_size, default=None)
     parser.add_argument("--seed", type=int, default=None)
     parser.add_argument("--workspace", default=LECTURE_WORKSPACE)
+    add_executor_flag(parser)
     parser.add_argument("--json", action="store_true")
 
 
@@ -53,16 +55,17 @@ def train_command(arguments, emit) -> int:
 
     mnist = data.load_mnist()
     registry = Registry()
-    run_id = runner.start(registry, run_config, arguments.workspace)
-    print(f"run {run_id} on {mnist.source}", file=sys.stderr)
-    bar = ProgressBar()
-    run = runner.execute(registry, run_id, mnist,
-                         echo=_with_epochs(bar, run_config.training.epochs))
-    bar.end()
+    with trainers(arguments.executor, mnist) as trainer:
+        run_id = runner.start(registry, run_config, arguments.workspace)
+        print(f"run {run_id} on {mnist.source} ({trainer.name})", file=sys.stderr)
+        bar = ProgressBar()
+        run = trainer.train_run(registry, run_id, _with_epochs(bar, run_config.training.epochs))
+        bar.end()
     result = {
         "run_id": run.run_id, "status": run.state, "test_accuracy": run.test_accuracy,
         "test_loss": run.test_loss, "val_accuracy": run.val_accuracy, "params": run.params,
         "seconds": run.seconds, "workspace": run.workspace, "error": run.error,
+        "executor": trainer.name, "node": run.versions.get("node"),
     }
     # A failed run has no accuracy and no duration: print a dash rather than crash on None.
     text = (f"run {run.run_id}: {run.state}, test accuracy {or_dash(run.test_accuracy, '.4f')}, "

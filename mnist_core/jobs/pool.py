@@ -1,11 +1,14 @@
 """The worker pool: fresh interpreters that train queued jobs, started lazily, replaced
-when they die or retire (`python -m mnist_core.worker`, see mnist_core.worker)."""
+when they die or retire (`python -m mnist_core.worker`, see mnist_core.worker); with the Ray
+executor, one dispatcher process instead (`python -m mnist_core.cluster`), watched the same
+way, that trains the queue on the cluster."""
 
 import os
 import subprocess
 import sys
 from pathlib import Path
 
+from mnist_core.jobs import executors
 from mnist_core.jobs.queue import submit
 from mnist_core.models import config
 from mnist_core.store import Registry, access
@@ -17,10 +20,13 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 class WorkerPool:
     """Worker processes that train queued runs. Started lazily, restarted when they die."""
 
-    def __init__(self, registry: Registry, size: int | None = None):
+    def __init__(self, registry: Registry, size: int | None = None,
+                 executor: executors.Executor | None = None):
         self.registry = registry
-        self.size = size or int(os.environ.get("MNIST_LAB_WORKERS", 0)) or min(
-            2, os.cpu_count() or 1)
+        self.executor = executor or executors.choose()
+        # One dispatcher follows every job on the cluster (as many as it has CPUs).
+        self.size = 1 if self.executor.name == executors.RAY else (
+            size or int(os.environ.get("MNIST_LAB_WORKERS", 0)) or min(2, os.cpu_count() or 1))
         self._workers: list[subprocess.Popen] = []
         registry.mark_interrupted(is_process_alive)  # runs left over from a dead server
 
@@ -34,8 +40,14 @@ class WorkerPool:
             # A fresh interpreter, not multiprocessing: its spawn re-runs the parent's __main__,
             # which under Streamlit (and AppTest) is the page script itself.
             self._workers.append(subprocess.Popen(
-                [sys.executable, "-m", "mnist_core.worker", str(self.registry.home),
-                 str(os.getpid())], cwd=PROJECT_ROOT, env=_worker_environment()))
+                self._command(), cwd=PROJECT_ROOT,
+                env=_worker_environment(self.executor.name == executors.RAY)))
+
+    def _command(self) -> list[str]:
+        own = [str(self.registry.home), str(os.getpid())]
+        if self.executor.name == executors.RAY:
+            return [sys.executable, "-m", "mnist_core.cluster", *own, self.executor.address]
+        return [sys.executable, "-m", "mnist_core.worker", *own]
 
     def submit(self, run_config: config.RunConfig, workspace: str,
                credential: access.Credential | None = None) -> str:
@@ -56,8 +68,15 @@ class WorkerPool:
         self.registry.mark_interrupted(is_process_alive)
 
 
-def _worker_environment() -> dict:
+def _worker_environment(ray_driver: bool) -> dict:
     """This environment, with the project importable from the worker whatever its cwd, and
     TensorFlow's start-up chatter kept out of the worker's log unless asked for."""
     paths = [str(PROJECT_ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]
-    return {"TF_CPP_MIN_LOG_LEVEL": "2", **os.environ, "PYTHONPATH": os.pathsep.join(paths)}
+    return {"TF_CPP_MIN_LOG_LEVEL": "2", **os.environ, "PYTHONPATH": os.pathsep.join(paths),
+            **(RAY_DRIVER_ENVIRONMENT if ray_driver else {})}
+
+
+# For the dispatcher: no usage statistics sent to Ray's makers, and a cluster that went away
+# ends it within seconds rather than Ray's default minute, so the pool notices sooner.
+RAY_DRIVER_ENVIRONMENT = {"RAY_USAGE_STATS_ENABLED": "0",
+                          "RAY_gcs_rpc_server_reconnect_timeout_s": "10"}

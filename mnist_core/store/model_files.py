@@ -20,11 +20,18 @@ class ModelFiles:
     def save_model(self, run_id: str, model) -> Path:
         """Write to a temporary file, then rename: a reader never sees half a model.
         Raises files.DiskFull, with a message that says so, when the disk is full."""
+        return self._write_model(run_id, model.save)
+
+    def save_model_bytes(self, run_id: str, content: bytes) -> Path:
+        """A model trained elsewhere (on a Ray node), as the bytes of its .keras file."""
+        return self._write_model(run_id, lambda path: path.write_bytes(content))
+
+    def _write_model(self, run_id: str, write: Callable[[Path], object]) -> Path:
         target = self.model_path(run_id)
         target.parent.mkdir(parents=True, exist_ok=True)
         temporary = target.with_name(f".{target.stem}.{os.getpid()}.tmp.keras")
         try:
-            model.save(temporary)
+            write(temporary)
             os.replace(temporary, target)
         except BaseException as error:
             temporary.unlink(missing_ok=True)  # a half-written file would only take up space

@@ -62,12 +62,18 @@ class LocalExecutor:
                 [trainer.Network(task.factor, task.seed) for task in group], inputs,
                 spec.hidden_units, spec.member_config(0.0, 0).training, _hooks(group, events),
                 stack=compiled[len(group)])
-            for task, result in zip(group, results, strict=True):
-                if result.status == "done":
-                    events.on_finished(task, result)
-            if any(result.status == "cancelled" for result in results):
+            if not report_stack(group, results, events):
                 return False
         return True
+
+
+def report_stack(group: list[Task], results: list[NetworkResult], events: Events) -> bool:
+    """Pass a trained stack's finished networks on (a diverged one was passed on when it
+    diverged); False when the stack was cancelled."""
+    for task, result in zip(group, results, strict=True):
+        if result.status == "done":
+            events.on_finished(task, result)
+    return not any(result.status == "cancelled" for result in results)
 
 
 def _hooks(group: list[Task], events: Events):

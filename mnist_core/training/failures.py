@@ -1,10 +1,16 @@
 """A job that raises is recorded as it ends, never lost with its process: Ctrl-C (the CLI)
-ends it cancelled, any other exception failed, with the error as its message."""
+ends it cancelled, a lost trainer (a Ray task or node that died) interrupted, any other
+exception failed, with the error as its message."""
 
 import contextlib
 import dataclasses
 import traceback
 from collections.abc import Callable
+
+
+class Interrupted(Exception):  # noqa: N818  (a state, as "cancelled" is)
+    """What trained the job went away mid-run (a killed task, a lost node): nothing is wrong
+    with the job itself, and it can be trained again."""
 
 
 @dataclasses.dataclass
@@ -23,6 +29,9 @@ def recorded_failures(finish: Callable[[str, str], None]):
     except KeyboardInterrupt:
         finish("cancelled", "stopped from the keyboard")
         raise
+    except Interrupted as error:
+        finish("interrupted", str(error))
+        outcome.failed = True
     except Exception as error:
         traceback.print_exc()  # the full story goes to the worker's log
         finish("failed", f"{type(error).__name__}: {error}")

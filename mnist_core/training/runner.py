@@ -32,7 +32,57 @@ def execute(registry: Registry, run_id: str, mnist: data.Mnist, echo=None) -> Ru
 
     `echo(fraction, metrics_or_None)` lets a terminal show progress too.
     """
-    run = registry.get(run_id)
+    with recorded_failures(finisher(registry, run_id)):
+        run_config = stored_config(registry.get(run_id))
+        registry.update(run_id, data=mnist.provenance())
+        result, model = train(run_config, mnist, registry_hooks(registry, run_id, echo))
+        if result.status == "done":
+            registry.save_model(run_id, model)
+        record(registry, run_id, result, model.count_params(), library_versions())
+    return registry.get(run_id)
+
+
+def stored_config(run: Run) -> config.RunConfig:
+    """The run's validated config; a damaged row raises rather than train the defaults."""
+    if run.problem:  # its stored config would read as {}: the defaults, not what was asked
+        raise RunError(run.problem)
+    return config.validate(config.RunConfig.from_dict(run.config))
+
+
+def train(run_config: config.RunConfig, mnist: data.Mnist, hooks: loop.Hooks):
+    """Build and fit the configured model; (FitResult, model). Touches no registry, so a
+    Ray task on another machine runs exactly this (mnist_core.cluster)."""
+    splits = data.split(mnist, run_config.training.train_size)
+    model = kinds.build(run_config.model, run_config.training.seed)
+    step_seconds = loop.seconds_per_step_estimate(
+        kinds.multiply_adds(run_config.model), run_config.training.batch_size)
+    return loop.fit(model, splits, run_config.training, hooks, step_seconds), model
+
+
+def record(registry: Registry, run_id: str, result: loop.FitResult, params: int,
+           versions: dict) -> None:
+    """Store how the run ended: its state, history, test metrics, time and versions."""
+    history = result.history
+    # A stopped run keeps the progress its hooks last wrote, not the one read at the start.
+    reached = {"progress": 1.0} if result.status == "done" else {}
+    registry.update(
+        run_id,
+        state=result.status,
+        finished_at=time.time(),
+        **reached,
+        history=history,
+        params=params,
+        test_loss=result.test_loss,
+        test_accuracy=result.test_accuracy,
+        val_accuracy=history[-1]["val_accuracy"] if history else None,
+        seconds=result.seconds,
+        versions=versions,
+        error=_explain(result.status),
+    )
+
+
+def finisher(registry: Registry, run_id: str):
+    """finish(state, error) for training.failures: ends the run, in the index at least."""
 
     def finish(state, error):
         try:
@@ -41,37 +91,7 @@ def execute(registry: Registry, run_id: str, mnist: data.Mnist, echo=None) -> Ru
             registry.update(run_id, write_file=False, state=state, finished_at=time.time(),
                             error=error)
 
-    with recorded_failures(finish):
-        if run.problem:  # its stored config would read as {}: the defaults, not what was asked
-            raise RunError(run.problem)
-        run_config = config.validate(config.RunConfig.from_dict(run.config))
-        registry.update(run_id, data=mnist.provenance())
-        splits = data.split(mnist, run_config.training.train_size)
-        model = kinds.build(run_config.model, run_config.training.seed)
-        step_seconds = loop.seconds_per_step_estimate(
-            kinds.multiply_adds(run_config.model), run_config.training.batch_size)
-        result = loop.fit(model, splits, run_config.training,
-                          registry_hooks(registry, run_id, echo), step_seconds)
-        if result.status == "done":
-            registry.save_model(run_id, model)
-        history = result.history
-        # A stopped run keeps the progress its hooks last wrote, not the one read at the start.
-        reached = {"progress": 1.0} if result.status == "done" else {}
-        registry.update(
-            run_id,
-            state=result.status,
-            finished_at=time.time(),
-            **reached,
-            history=history,
-            params=model.count_params(),
-            test_loss=result.test_loss,
-            test_accuracy=result.test_accuracy,
-            val_accuracy=history[-1]["val_accuracy"] if history else None,
-            seconds=result.seconds,
-            versions=library_versions(),
-            error=_explain(result.status),
-        )
-    return registry.get(run_id)
+    return finish
 
 
 def _explain(status: str) -> str | None:

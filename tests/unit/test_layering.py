@@ -21,7 +21,7 @@ LAYERS = (
     ("training", "evaluate"),
     ("jobs",),
     ("sweep",),
-    ("worker", "lecture"),
+    ("worker", "cluster", "lecture"),
     ("cli", "ui"),
 )
 RANK = {package: rank for rank, line in enumerate(LAYERS) for package in line}
