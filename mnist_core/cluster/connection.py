@@ -4,6 +4,7 @@ one queue that every task reports through."""
 
 import dataclasses
 import os
+import socket
 from pathlib import Path
 
 import ray
@@ -14,6 +15,7 @@ import mnist_core
 from mnist_core import data
 from mnist_core.cluster import tasks
 
+PROBE_SECONDS = 5  # to see whether anything answers at the head's address
 VERSIONS_TIMEOUT_SECONDS = 120  # a node's first task unpacks the lab's code and starts Python
 # Left out of what the nodes get: caches and compiled files are rebuilt there.
 SHIPPED_EXCLUDES = ["__pycache__", "*.pyc"]
@@ -72,6 +74,7 @@ def connect(address: str) -> Cluster:
     """Join the cluster at `address` as a driver. Raises ConnectionError when it cannot be
     reached, ClusterMismatch when a node has other versions than this machine."""
     turn_off_usage_statistics()
+    _check_listening(address)
     try:
         ray.init(address=address, log_to_driver=False, logging_level="WARNING",
                  runtime_env={"py_modules": [str(Path(mnist_core.__file__).parent)],
@@ -88,6 +91,23 @@ def connect(address: str) -> Cluster:
         ray.shutdown()
         raise
     return cluster
+
+
+def _check_listening(address: str) -> None:
+    """ray.init waits for a head that is not there without end: look first. ("auto", the
+    head on this machine, Ray finds or refuses at once.)"""
+    if address == "auto":
+        return
+    host, _, port = address.rpartition(":")
+    try:
+        socket.create_connection((host, int(port)), timeout=PROBE_SECONDS).close()
+    except ValueError:
+        raise ConnectionError(f"{address!r} is not a Ray address: give HOST:PORT, "
+                              "as ray start --head prints it") from None
+    except OSError as error:
+        raise ConnectionError(f"the Ray cluster at {address} cannot be reached: nothing "
+                              f"answers there ({error.strerror or error}); is its head "
+                              "started (ray start --head)?") from None
 
 
 def _versions(node_id: str) -> dict:

@@ -10,6 +10,7 @@ from mnist_core.charts import run_charts
 from mnist_core.models import config
 from mnist_core.store import NotAllowed, Run, RunError
 from mnist_core.ui import engine, keyring, lecture_view
+from mnist_core.ui.cluster_note import cluster_note, trained_on
 
 REFRESH_SECONDS = 1.0
 STATE_ICONS = {"queued": ":material/hourglass_top:", "running": ":material/directions_run:",
@@ -118,6 +119,7 @@ def _status(run: Run) -> None:
         place = jobs.position(engine.registry(), run.run_id)
         st.info(f"{icon} Run {run.run_id} is queued, position {place} in line. It starts when "
                 "a worker is free; other students' runs take turns with yours.")
+        cluster_note()
     elif run.state == "running":
         elapsed = time.time() - (run.started_at or time.time())
         eta = elapsed * (1 - run.progress) / run.progress if run.progress > 0.01 else None
@@ -126,7 +128,8 @@ def _status(run: Run) -> None:
                     text=f"{icon} Training: epoch {len(run.history)}/{epochs} finished, "
                          f"{run.progress:.0%} done, {elapsed:.0f} s so far{eta_text}")
     elif run.state == "done":
-        st.success(f"{icon} Run {run.run_id} finished {epochs} epochs in {run.seconds:.1f} s.")
+        st.success(f"{icon} Run {run.run_id} finished {epochs} epochs in {run.seconds:.1f} s"
+                   f"{trained_on(run.versions)}.")
     else:
         st.error(f"{icon} Run {run.run_id} is {run.state}: {run.error or 'no reason recorded'}. "
                  "Earlier runs and their results are unaffected.")

@@ -10,6 +10,7 @@ from mnist_core.models import config
 from mnist_core.store import Run, Sweep
 from mnist_core.sweep import SweepSpec
 from mnist_core.ui import engine, lecture_view
+from mnist_core.ui.cluster_note import trained_on
 from mnist_core.ui.job_panel import curves_with_loss, job_panel
 
 NO_MATCH = ("No lecture run has exactly these settings yet. Press **Train** to train one, or "
@@ -25,7 +26,7 @@ def run_to_show(model_kind: str, run_config: config.RunConfig) -> Run | None:
     if run is None:
         st.info(NO_MATCH, icon=":material/co_present:")
         return job_panel(model_kind)
-    receipt(run.created_at, run.seconds, run.command)
+    receipt(run.created_at, run.seconds, run.command, trained_on(run.versions))
     if run.history:
         curves_with_loss(run.history)
     return run
@@ -43,10 +44,11 @@ def sweep_to_show(spec: SweepSpec | None) -> Sweep | None:
     return item
 
 
-def receipt(created_at: float, seconds: float | None, command: str) -> None:
+def receipt(created_at: float, seconds: float | None, command: str, where: str = "") -> None:
     when = time.strftime("%d %b %Y %H:%M", time.localtime(created_at))
     took = f", in {seconds / 60:.1f} min" if seconds and seconds >= 120 else (
         f", in {seconds:.0f} s" if seconds else "")
-    st.success(f"The lecture's result, trained {when}{took}. The command that trains it again:",
+    st.success(f"The lecture's result, trained {when}{took}{where}. The command that trains "
+               "it again:",
                icon=":material/co_present:")
     st.code(command, language="bash", wrap_lines=True)

@@ -12,6 +12,7 @@ from mnist_core.models import config
 from mnist_core.store import NotAllowed, RunError, Sweep
 from mnist_core.sweep.spec import HINTON_ACCURACY, MAX_REPLICATES, TRAIN_ACCURACY_IMAGES
 from mnist_core.ui import engine, keyring, url_state
+from mnist_core.ui.cluster_note import cluster_note
 from mnist_core.ui.job_panel import STATE_ICONS, cancel, may_cancel, read_only_note
 
 SESSION_KEY = "sweep_id"
@@ -189,6 +190,7 @@ def _status(item: Sweep) -> None:
                     f"{item.tasks_total} networks{eta}. Training now: {now or 'starting'}")
     elif item.state == "queued":
         st.info(f"{icon} Sweep {item.sweep_id} is queued; it starts when a worker is free.")
+        cluster_note()
     elif item.state == "done":
         when = time.strftime("%d %b %Y %H:%M", time.localtime(item.finished_at or 0))
         st.success(f"{icon} Finished {when} in {(item.seconds or 0) / 60:.1f} min "
