@@ -81,7 +81,11 @@ def connect(address: str) -> Cluster:
                               "excludes": SHIPPED_EXCLUDES,
                               "env_vars": {"TF_CPP_MIN_LOG_LEVEL": "2",
                                            "RAY_USAGE_STATS_ENABLED": "0"}})
-    except (ConnectionError, TimeoutError, RuntimeError) as error:
+    except ray.exceptions.AuthenticationError as error:
+        raise ConnectionError(
+            f"the Ray cluster at {address} wants its token (RAY_AUTH_MODE=token): give this "
+            "machine the cluster's token in ~/.ray/auth_token or RAY_AUTH_TOKEN") from error
+    except (ConnectionError, TimeoutError, RuntimeError, ray.exceptions.RayError) as error:
         raise ConnectionError(f"the Ray cluster at {address} cannot be reached: {error}") \
             from error
     try:

@@ -91,7 +91,11 @@ def train_stack(key: str, spec: dict, group: list, mnist, reports) -> list:
     hooks = trainer.StackHooks(
         on_progress=reporter.progress,
         on_diverged=lambda index, result: reporter.send("diverged", (index, result)))
-    return trainer.train_stack(
+    results = trainer.train_stack(
         [trainer.Network(task.factor, task.seed) for task in group],
         data.split(mnist, sweep_spec.train_size), sweep_spec.hidden_units,
         sweep_spec.member_config(0.0, 0).training, hooks)
+    if not sweep_spec.save_models:  # 2 MB a network that nobody keeps need not travel back
+        for result in results:
+            result.weights = None
+    return results

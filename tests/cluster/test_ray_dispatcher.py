@@ -79,6 +79,24 @@ def test_cancel_stops_the_task_within_seconds(on_cluster):
     assert 2 <= len(run.history) < LONG.training.epochs
 
 
+def test_the_cluster_cpus_set_how_many_train_at_once_one_per_workspace(on_cluster):
+    registry, pool = on_cluster
+    ids = [pool.submit(LONG, workspace) for workspace in ("alice", "alice", "bob", "carol")]
+    wait_until(lambda: sum(registry.get(run_id).state == "running" for run_id in ids) == 2,
+               240, "two runs never trained at once")
+    time.sleep(3)  # room for a third to start, were the capacity wrong
+    states = {run_id: registry.get(run_id).state for run_id in ids}
+    running = [run_id for run_id in ids if states[run_id] == "running"]
+    assert len(running) == 2  # the cluster has 2 CPUs
+    assert len({registry.get(run_id).workspace for run_id in running}) == 2
+    assert ids[0] in running  # first come, and alice's second waits for her first
+    assert states[ids[1]] == "queued"
+    for run_id in ids:
+        registry.request_cancel(run_id)
+    for run_id in ids:
+        wait_for(registry, run_id, ("cancelled",), 30)
+
+
 def _task_process(name: str) -> int | None:
     """The pid of the Ray worker running the task `name` (Ray titles it ray::NAME)."""
     for entry in Path("/proc").iterdir():

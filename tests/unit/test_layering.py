@@ -26,6 +26,9 @@ LAYERS = (
 )
 RANK = {package: rank for rank, line in enumerate(LAYERS) for package in line}
 STREAMLIT_ALLOWED = ("mnist_core.ui", "pages", "streamlit_app")
+# The server never imports Ray (a driver whose cluster goes away is ended by Ray): only the
+# cluster dispatcher's package does, in its own process.
+RAY_ALLOWED = ("mnist_core.cluster",)
 
 
 def real_sources() -> dict[str, str]:
@@ -87,11 +90,21 @@ def package_edges(sources: dict[str, str]) -> set[tuple[str, str]]:
     return edges
 
 
-def streamlit_violations(sources: dict[str, str]) -> list[str]:
+def library_violations(sources: dict[str, str], library: str, allowed: tuple) -> list[str]:
+    """Modules outside `allowed` that import `library` (or a package named after it, such
+    as Streamlit's components)."""
     return sorted(module for module, source in sources.items()
-                  if not module.startswith(STREAMLIT_ALLOWED)
-                  and any(name.split(".")[0].startswith("streamlit")  # its components too
+                  if not module.startswith(allowed)
+                  and any(name.split(".")[0].startswith(library)
                           for name in imports(source, module)))
+
+
+def streamlit_violations(sources: dict[str, str]) -> list[str]:
+    return library_violations(sources, "streamlit", STREAMLIT_ALLOWED)
+
+
+def ray_violations(sources: dict[str, str]) -> list[str]:
+    return library_violations(sources, "ray", RAY_ALLOWED)
 
 
 def layer_violations(sources: dict[str, str]) -> list[str]:
@@ -128,6 +141,15 @@ def cycles(sources: dict[str, str]) -> list[list[str]]:
 
 def test_only_the_ui_layer_imports_streamlit():
     assert streamlit_violations(real_sources()) == []
+
+
+def test_only_the_cluster_package_imports_ray():
+    assert ray_violations(real_sources()) == []
+
+
+@pytest.mark.parametrize("module", ["mnist_core.jobs.planted", "mnist_core.ui.planted"])
+def test_a_planted_ray_import_is_found(module):
+    assert ray_violations(with_planted(module, "def later():\n    import ray\n")) == [module]
 
 
 def test_every_subpackage_imports_only_the_layers_below_it():
