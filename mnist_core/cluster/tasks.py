@@ -77,10 +77,35 @@ def _model_bytes(model) -> bytes:
         return path.read_bytes()
 
 
+# Per Ray worker process, which Ray reuses for a sweep's next stack: as the local executor
+# does once per sweep, the images become tensors once and each stack size compiles once.
+_last_inputs: dict = {}  # (data sha256, train size) -> trainer.Inputs; one data set kept
+_compiled_stacks: dict = {}  # (hidden units, stack size) -> stack.StackedMlps
+
+
+def _inputs(mnist, train_size):
+    from mnist_core import data
+    from mnist_core.sweep import trainer
+
+    key = (mnist.sha256, train_size)
+    if mnist.sha256 is None or key not in _last_inputs:  # data of unknown origin: no reuse
+        _last_inputs.clear()
+        _last_inputs[key] = trainer.Inputs.from_splits(data.split(mnist, train_size))
+    return _last_inputs[key]
+
+
+def _compiled(hidden_units, size):
+    from mnist_core.sweep import stack
+
+    key = (tuple(hidden_units), size)
+    if key not in _compiled_stacks:
+        _compiled_stacks[key] = stack.StackedMlps(hidden_units, size)
+    return _compiled_stacks[key]
+
+
 @ray.remote(max_retries=0)
 def train_stack(key: str, spec: dict, group: list, mnist, reports) -> list:
     """One stack of a sweep's networks (sweep.trainer), side by side on this node's cores."""
-    from mnist_core import data
     from mnist_core.sweep import trainer
     from mnist_core.sweep.spec import SweepSpec
 
@@ -93,8 +118,9 @@ def train_stack(key: str, spec: dict, group: list, mnist, reports) -> list:
         on_diverged=lambda index, result: reporter.send("diverged", (index, result)))
     results = trainer.train_stack(
         [trainer.Network(task.factor, task.seed) for task in group],
-        data.split(mnist, sweep_spec.train_size), sweep_spec.hidden_units,
-        sweep_spec.member_config(0.0, 0).training, hooks)
+        _inputs(mnist, sweep_spec.train_size), sweep_spec.hidden_units,
+        sweep_spec.member_config(0.0, 0).training, hooks,
+        stack=_compiled(sweep_spec.hidden_units, len(group)))
     if not sweep_spec.save_models:  # 2 MB a network that nobody keeps need not travel back
         for result in results:
             result.weights = None

@@ -63,3 +63,20 @@ def test_no_cluster_at_the_address_is_a_clear_error_and_records_nothing(monkeypa
     assert result.returncode == 2
     assert "cannot be reached" in result.stderr
     assert last_json(lab("runs", "--json")) == {"runs": []}
+
+
+def test_a_node_with_other_versions_is_named_with_what_differs():
+    from ray_cluster import skip_unless_loopback_only
+
+    skip_unless_loopback_only()
+    probe = ("from mnist_core.cluster import connection, tasks\n"
+             "found = {**tasks.versions_here(), 'node': '10.0.0.9', 'tensorflow': '2.0.0'}\n"
+             "connection._checked(found)\n")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                            timeout=120, cwd=ROOT)
+    import importlib.metadata
+
+    here = importlib.metadata.version("tensorflow")
+    assert "ClusterMismatch: node 10.0.0.9 cannot train the lab's runs" in result.stderr
+    assert f"tensorflow 2.0.0 (here {here})" in result.stderr
+    assert "keras" not in result.stderr.split("ClusterMismatch")[-1].split("Install")[0]
