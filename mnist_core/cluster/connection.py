@@ -44,9 +44,10 @@ class Cluster:
 
     @property
     def cpus_per_node(self) -> int:
-        """The smallest node's CPUs: a sweep's stack asks for a whole node of that size."""
+        """The smallest node's CPUs (of those with any: a head may train nothing): a sweep's
+        stack asks for a whole node of that size."""
         sizes = [int(node["Resources"].get("CPU", 0)) for node in ray.nodes() if node["Alive"]]
-        return max(1, min(sizes, default=1))
+        return max(1, min((size for size in sizes if size > 0), default=1))
 
     def node_addresses(self) -> tuple[str, ...]:
         return tuple(sorted(node["node"] for node in self.nodes.values()))
@@ -59,10 +60,15 @@ class Cluster:
         return self._mnist[key]
 
     def check_nodes(self) -> None:
-        """Check nodes that joined since the last look; raises ClusterMismatch."""
-        alive = {node["NodeID"] for node in ray.nodes() if node["Alive"]}
-        for node_id in alive - self.nodes.keys():
-            self.nodes[node_id] = _checked(_versions(node_id))
+        """Check nodes that joined since the last look. Raises ClusterMismatch, or
+        ConnectionError when the cluster does not answer (a node gone meanwhile, say)."""
+        try:
+            alive = {node["NodeID"] for node in ray.nodes() if node["Alive"]}
+            for node_id in alive - self.nodes.keys():
+                self.nodes[node_id] = _checked(_versions(node_id))
+        except (ray.exceptions.RayError, TimeoutError) as error:
+            raise ConnectionError(f"the cluster at {self.address} stopped answering while its "
+                                  f"nodes were checked ({type(error).__name__})") from error
         for node_id in self.nodes.keys() - alive:
             del self.nodes[node_id]
 
@@ -86,10 +92,17 @@ def connect(address: str) -> Cluster:
             f"the Ray cluster at {address} wants its token (RAY_AUTH_MODE=token): give this "
             "machine the cluster's token in ~/.ray/auth_token or RAY_AUTH_TOKEN") from error
     except (ConnectionError, TimeoutError, RuntimeError, ray.exceptions.RayError) as error:
+        if "version" in str(error).lower():  # Ray's own check of this machine against the head
+            raise ClusterMismatch(f"this machine and the Ray cluster at {address} differ: "
+                                  f"{error}") from error
         raise ConnectionError(f"the Ray cluster at {address} cannot be reached: {error}") \
             from error
     try:
-        cluster = Cluster(address, {}, Queue(actor_options={"num_cpus": 0}))
+        # On the driver's own node: a lab PC switched off must not take every report with it.
+        here = NodeAffinitySchedulingStrategy(ray.get_runtime_context().get_node_id(),
+                                              soft=False)
+        cluster = Cluster(address, {}, Queue(actor_options={"num_cpus": 0,
+                                                            "scheduling_strategy": here}))
         cluster.check_nodes()
     except BaseException:
         ray.shutdown()
@@ -110,8 +123,7 @@ def _check_listening(address: str) -> None:
                               "as ray start --head prints it") from None
     except OSError as error:
         raise ConnectionError(f"the Ray cluster at {address} cannot be reached: nothing "
-                              f"answers there ({error.strerror or error}); is its head "
-                              "started (ray start --head)?") from None
+                              f"answers there ({error.strerror or error})") from None
 
 
 def _versions(node_id: str) -> dict:

@@ -24,6 +24,9 @@ STATUS_SECONDS = 5.0  # how often a connected dispatcher says so again (nodes co
 
 
 def dispatcher_main(home: str, parent_pid: int, address: str) -> None:
+    """Connect (again and again while the cluster is not there), then dispatch. Anything
+    that goes wrong while connected ends this process: the pool marks its runs interrupted
+    and starts a new dispatcher, which connects afresh."""
     registry = Registry(home)
     mnist = data.load_mnist()
     while os.getppid() == parent_pid:
@@ -36,27 +39,32 @@ def dispatcher_main(home: str, parent_pid: int, address: str) -> None:
             continue
         try:
             _dispatch(registry, cluster, mnist, parent_pid)
-        except ClusterMismatch as error:  # a node joined with other versions
-            cluster_status.write(registry.home, ClusterStatus(MISMATCH, address, str(error)))
-        finally:
-            cluster.close()
+        except Exception as error:  # a node with other versions joined, the cluster stopped
+            traceback.print_exc()  # answering, the report queue was lost...
+            state = MISMATCH if isinstance(error, ClusterMismatch) else UNREACHABLE
+            cluster_status.write(registry.home, ClusterStatus(state, address, str(error)))
+        return  # Ray ends this driver's tasks with it
 
 
 def _dispatch(registry: Registry, cluster, mnist: data.Mnist, parent_pid: int) -> None:
     """Claim and train while connected; return when the parent is gone. Each job trains in
-    a thread of its own, so one dispatcher follows as many jobs as the cluster has CPUs."""
+    a thread of its own, so one dispatcher follows as many jobs as the cluster has CPUs: a
+    run takes one, a sweep a node's worth (each of its stacks asks for a whole node)."""
     mailroom = Mailroom(cluster)
-    training: list[threading.Thread] = []
+    cluster.mnist(mnist)  # once, before the jobs' threads share it
+    training: dict[threading.Thread, int] = {}  # each job's thread and the CPUs it takes
     said = 0.0
     while os.getppid() == parent_pid:
+        if mailroom.lost:
+            raise ConnectionError(mailroom.lost)
         cluster.check_nodes()
         cpus = cluster.cpus
         if time.monotonic() - said >= STATUS_SECONDS:
             said = time.monotonic()
             cluster_status.write(registry.home, ClusterStatus(
                 CONNECTED, cluster.address, nodes=cluster.node_addresses(), cpus=cpus))
-        training = [thread for thread in training if thread.is_alive()]
-        while len(training) < max(1, cpus // CPUS_PER_RUN):
+        training = {thread: taken for thread, taken in training.items() if thread.is_alive()}
+        while sum(training.values()) + CPUS_PER_RUN <= cpus:
             try:
                 run = jobs.claim_next(registry, os.getpid())
             except IndexDamaged:  # the server repairs it: wait, do not die
@@ -66,7 +74,7 @@ def _dispatch(registry: Registry, cluster, mnist: data.Mnist, parent_pid: int) -
             thread = threading.Thread(target=_train, daemon=True,
                                       args=(registry, run, cluster, mailroom, mnist))
             thread.start()
-            training.append(thread)
+            training[thread] = cluster.cpus_per_node if run.kind == "sweep" else CPUS_PER_RUN
         time.sleep(POLL_SECONDS)
 
 

@@ -4,6 +4,7 @@ worker would: the pages cannot tell where it trained but for its receipt."""
 import contextlib
 import queue
 import threading
+import uuid
 
 import ray
 
@@ -18,6 +19,13 @@ from mnist_core.training.failures import Interrupted, recorded_failures
 
 CPUS_PER_RUN = 1  # a single run's share: the cluster's CPUs set how many train at once
 WAIT_SECONDS = 0.2  # how often a job looks at its reports and its cancel flag
+CANCEL_SECONDS = 10  # then a task that ignored its cancel is ended by force
+
+
+def attempt_key(job_id: str) -> str:
+    """A key of its own for each time a job trains: reports that a cancelled attempt sent
+    late must not reach the next (a resumed sweep numbers its stacks anew)."""
+    return f"{job_id}:{uuid.uuid4().hex[:8]}"
 
 
 class Mailroom:
@@ -28,6 +36,7 @@ class Mailroom:
         self._reports = cluster.reports
         self._boxes: dict[str, queue.SimpleQueue] = {}
         self._lock = threading.Lock()
+        self.lost: str | None = None  # why the report queue is gone, once it is
 
     def open(self, key: str) -> queue.SimpleQueue:
         with self._lock:
@@ -38,11 +47,18 @@ class Mailroom:
             self._boxes.pop(key, None)
 
     def collect(self) -> None:
+        """Raises Interrupted when the queue is gone (its actor died): then no job can hear
+        its tasks, and the dispatcher starts again (mnist_core.cluster.dispatcher)."""
         with self._lock:
-            waiting = self._reports.qsize()
-            for key, kind, payload in self._reports.get_nowait_batch(waiting) if waiting else ():
+            try:
+                waiting = self._reports.qsize()
+                reports = self._reports.get_nowait_batch(waiting) if waiting else ()
+            except ray.exceptions.RayError as error:
+                self.lost = f"the cluster's report queue was lost ({type(error).__name__})"
+                raise Interrupted(f"{self.lost}; train it again") from error
+            for key, kind, payload in reports:
                 box = self._boxes.get(key.split("/")[0])
-                if box is not None:  # a report of a job that ended already goes nowhere
+                if box is not None:  # a report of an attempt that ended goes nowhere
                     box.put((key, kind, payload))
 
 
@@ -86,8 +102,12 @@ def _cancel(refs: list) -> None:
     for ref in refs:
         ray.cancel(ref)
     for ref in refs:
-        with contextlib.suppress(ray.exceptions.RayError):  # cancelled, as asked
-            ray.get(ref)
+        try:
+            ray.get(ref, timeout=CANCEL_SECONDS)
+        except ray.exceptions.GetTimeoutError:  # it did not stop between compiled calls
+            ray.cancel(ref, force=True)
+        except ray.exceptions.RayError:
+            pass  # cancelled, as asked
 
 
 def train_run(registry: Registry, run_id: str, cluster: Cluster, mailroom: Mailroom,
@@ -98,7 +118,8 @@ def train_run(registry: Registry, run_id: str, cluster: Cluster, mailroom: Mailr
         run_config = runner.stored_config(registry.get(run_id))
         registry.update(run_id, data=mnist.provenance())
         hooks = runner.registry_hooks(registry, run_id, echo)
-        box = mailroom.open(run_id)
+        key = attempt_key(run_id)
+        box = mailroom.open(key)
         node = {"address": "not started yet"}
         returned = {}
 
@@ -110,14 +131,14 @@ def train_run(registry: Registry, run_id: str, cluster: Cluster, mailroom: Mailr
             elif kind == "progress":
                 hooks.on_progress(payload)
 
-        ref = tasks.train_run.options(num_cpus=CPUS_PER_RUN).remote(
-            run_id, run_config.to_dict(), cluster.mnist(mnist), cluster.reports)
         try:
+            ref = tasks.train_run.options(num_cpus=CPUS_PER_RUN).remote(
+                key, run_config.to_dict(), cluster.mnist(mnist), cluster.reports)
             finished = follow([ref], mailroom, box, on_report, hooks.should_cancel,
                               lambda ready: returned.update(
                                   value=_outcome(ready, f"on node {node['address']}")))
         finally:
-            mailroom.close(run_id)
+            mailroom.close(key)
         if not finished or returned["value"] is None:
             finish("cancelled", "cancelled on request")
             return registry.get(run_id)
@@ -132,17 +153,15 @@ class RayExecutor:
     """A sweep's stacks as tasks, each asking for one whole node, so k nodes train k stacks
     at once; a drop-in for sweep.executor.LocalExecutor."""
 
-    def __init__(self, cluster: Cluster, mailroom: Mailroom, mnist: data.Mnist, key: str,
+    def __init__(self, cluster: Cluster, mailroom: Mailroom, mnist: data.Mnist, job_id: str,
                  stack_size: int = DEFAULT_STACK_SIZE):
         self.cluster, self.mailroom, self.mnist = cluster, mailroom, mnist
-        self.key, self.stack_size = key, stack_size
+        self.job_id, self.stack_size = job_id, stack_size
 
     def execute(self, spec: SweepSpec, todo: list[Task], events: Events) -> bool:
-        groups = {f"{self.key}/{index}": group
+        attempt = attempt_key(self.job_id)
+        groups = {f"{attempt}/{index}": group
                   for index, group in enumerate(stacks(todo, self.stack_size))}
-        refs = {tasks.train_stack.options(num_cpus=self.cluster.cpus_per_node).remote(
-            key, spec.to_dict(), group, self.cluster.mnist(self.mnist), self.cluster.reports):
-            key for key, group in groups.items()}
         training: dict[Task, float] = {}
         nodes: dict[str, str] = {}
 
@@ -159,6 +178,8 @@ class RayExecutor:
                 training.pop(groups[key][index], None)
                 events.on_finished(groups[key][index], result)
 
+        refs: dict = {}
+
         def on_ready(ref):
             key = refs[ref]
             results = _outcome(ref, f"on node {nodes.get(key, 'not started yet')}")
@@ -167,12 +188,21 @@ class RayExecutor:
                     training.pop(task, None)
                 report_stack(groups[key], results, events)
 
-        box = self.mailroom.open(self.key)
+        box = self.mailroom.open(attempt)  # before any task can report
+        try:
+            node_cpus, data_ref = self.cluster.cpus_per_node, self.cluster.mnist(self.mnist)
+            for key, group in groups.items():
+                refs[tasks.train_stack.options(num_cpus=node_cpus).remote(
+                    key, spec.to_dict(), group, data_ref, self.cluster.reports)] = key
+        except BaseException:
+            _cancel(list(refs))
+            self.mailroom.close(attempt)
+            raise
         try:
             return follow(list(refs), self.mailroom, box, on_report, events.should_cancel,
                           on_ready)
         finally:
-            self.mailroom.close(self.key)
+            self.mailroom.close(attempt)
 
 
 @contextlib.contextmanager

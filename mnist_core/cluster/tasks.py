@@ -19,9 +19,16 @@ PROGRESS_INTERVAL_SECONDS = 0.5  # as the local runner's progress writes
 
 def versions_here() -> dict:
     """This machine's address and the versions a run's numbers depend on (no TensorFlow
-    import)."""
+    import); a package that is missing reads "not installed"."""
     return {"node": ray.util.get_node_ip_address(), "python": platform.python_version(),
-            **{name: importlib.metadata.version(name) for name in PACKAGES}}
+            **{name: _version(name) for name in PACKAGES}}
+
+
+def _version(name: str) -> str:
+    try:
+        return importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        return "not installed"
 
 
 node_versions = ray.remote(num_cpus=0, max_retries=0)(versions_here)
@@ -81,6 +88,7 @@ def _model_bytes(model) -> bytes:
 # does once per sweep, the images become tensors once and each stack size compiles once.
 _last_inputs: dict = {}  # (data sha256, train size) -> trainer.Inputs; one data set kept
 _compiled_stacks: dict = {}  # (hidden units, stack size) -> stack.StackedMlps
+KEPT_STACKS = 4  # a sweep needs one or two sizes (its full stacks and the last one)
 
 
 def _inputs(mnist, train_size):
@@ -99,6 +107,8 @@ def _compiled(hidden_units, size):
 
     key = (tuple(hidden_units), size)
     if key not in _compiled_stacks:
+        if len(_compiled_stacks) >= KEPT_STACKS:  # a long-lived worker: keep a few, not all
+            _compiled_stacks.clear()
         _compiled_stacks[key] = stack.StackedMlps(hidden_units, size)
     return _compiled_stacks[key]
 

@@ -72,11 +72,13 @@ def _worker_environment(ray_driver: bool) -> dict:
     """This environment, with the project importable from the worker whatever its cwd, and
     TensorFlow's start-up chatter kept out of the worker's log unless asked for."""
     paths = [str(PROJECT_ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]
-    return {"TF_CPP_MIN_LOG_LEVEL": "2", **os.environ, "PYTHONPATH": os.pathsep.join(paths),
+    return {"TF_CPP_MIN_LOG_LEVEL": "2", **(RAY_DRIVER_DEFAULTS if ray_driver else {}),
+            **os.environ, "PYTHONPATH": os.pathsep.join(paths),
             **(RAY_DRIVER_ENVIRONMENT if ray_driver else {})}
 
 
-# For the dispatcher: no usage statistics sent to Ray's makers, and a cluster that went away
-# ends it within seconds rather than Ray's default minute, so the pool notices sooner.
-RAY_DRIVER_ENVIRONMENT = {"RAY_USAGE_STATS_ENABLED": "0",
-                          "RAY_gcs_rpc_server_reconnect_timeout_s": "10"}
+# For the dispatcher: no usage statistics sent to Ray's makers (always), no silent reconnect
+# once its connection is shut (a new dispatcher connects instead), and a cluster that went
+# away ends it within seconds rather than Ray's default minute (unless set otherwise).
+RAY_DRIVER_ENVIRONMENT = {"RAY_USAGE_STATS_ENABLED": "0", "RAY_ENABLE_AUTO_CONNECT": "0"}
+RAY_DRIVER_DEFAULTS = {"RAY_gcs_rpc_server_reconnect_timeout_s": "10"}

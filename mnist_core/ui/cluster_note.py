@@ -7,6 +7,7 @@ import streamlit as st
 
 from mnist_core.jobs import executors
 from mnist_core.store import cluster_status
+from mnist_core.store.processes import is_process_alive
 from mnist_core.ui import engine
 
 
@@ -16,16 +17,20 @@ def cluster_note() -> None:
     if executor.name != executors.RAY:
         return
     status = cluster_status.read(engine.registry().home)
-    if status is None or status.address != executor.address:
+    if status is None or status.address != executor.address or (
+            status.connected and not is_process_alive(status.pid)):  # its writer is gone
         st.caption(f":material/hub: Connecting to the Ray cluster at {executor.address}…")
     elif status.connected:
         st.caption(f":material/hub: Trains on the Ray cluster at {status.address}: "
                    f"{len(status.nodes)} node(s), {status.cpus} CPUs.")
     else:
         since = time.strftime("%H:%M", time.localtime(status.since))
-        st.warning(f"The Ray cluster at {status.address} cannot be used since {since}: "
-                   f"{status.message}. Queued jobs stay queued and start when it is back; "
-                   "nothing is lost.", icon=":material/cloud_off:")
+        until = ("until the machines' versions match (the instructor installs the lab's "
+                 "versions there)" if status.state == cluster_status.MISMATCH
+                 else "and start when it is back")
+        st.warning(f"Training waits for the Ray cluster, since {since}: {status.message}. "
+                   f"Queued jobs stay queued {until}; nothing is lost.",
+                   icon=":material/cloud_off:")
 
 
 def trained_on(versions: dict) -> str:

@@ -33,8 +33,10 @@ def test_an_unreachable_cluster_keeps_the_run_queued_with_a_note(monkeypatch):
         time.sleep(0.5)
     app.run()
     assert not app.exception
-    assert f"The Ray cluster at {address} cannot be used" in page_text(app)
-    assert "Queued jobs stay queued" in page_text(app)
+    assert "Training waits for the Ray cluster, since" in page_text(app)
+    assert f"the Ray cluster at {address} cannot be reached: nothing answers there" in \
+        page_text(app)
+    assert "Queued jobs stay queued and start when it is back" in page_text(app)
     assert Registry().get(run_id).state == "queued"
     app.switch_page(page_path("1_Data_and_preprocessing.py")).run()  # other pages still work
     assert not app.exception

@@ -70,6 +70,28 @@ def test_a_queued_sweep_spreads_over_the_cluster_with_the_local_numbers(on_clust
         assert on_ray[key] == here[key], key
 
 
+def test_a_sweep_cancelled_mid_stack_resumes_to_the_end(on_cluster):
+    """Its cancelled attempt's late reports must not reach the resumed one, which numbers
+    its stacks anew."""
+    registry, pool = on_cluster
+    spec = SweepSpec(factors=(1e-5, 1e-4), replicates=3, epochs=150, train_size=1000,
+                     hidden_units=(16,))
+    sweep_id = sweep.submit(registry, spec, "alice")
+    pool.ensure_running()
+    wait_until(lambda: registry.get_sweep(sweep_id).progress > 0.05, 240,
+               lambda: f"sweep {sweep_id} is {registry.get_sweep(sweep_id).state}")
+    sweep.cancel(registry, sweep_id)
+    wait_until(lambda: registry.get_sweep(sweep_id).state == "cancelled", 30,
+               lambda: f"sweep {sweep_id} is {registry.get_sweep(sweep_id).state}")
+    sweep.resume(registry, sweep_id)
+    pool.ensure_running()
+    wait_until(lambda: registry.get_sweep(sweep_id).state in ("done", "failed"), 300,
+               lambda: f"sweep {sweep_id} is {registry.get_sweep(sweep_id).state}")
+    finished = registry.get_sweep(sweep_id)
+    assert finished.state == "done", finished.error
+    assert sum(sweep.cli_result(registry, sweep_id)["finished"]) == 6
+
+
 def test_cancel_stops_the_task_within_seconds(on_cluster):
     registry, pool = on_cluster
     run_id = pool.submit(LONG, "alice")
