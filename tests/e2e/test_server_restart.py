@@ -20,6 +20,7 @@ pytestmark = pytest.mark.e2e
 WORKER_START_SECONDS = 120  # a fresh worker imports TensorFlow and loads MNIST
 RUN_SECONDS = 300  # the page's default run: ten epochs on the full set
 PAGE_SECONDS = 60  # the page shows a stored state at once; a failure says what it saw
+OPEN_ATTEMPTS = 3
 PAGE = "MLP?workspace=restart"
 EXPECTED = {  # what is true after each crash, and what the page then says
     "the server alone": ("done", "finished 10 epochs"),
@@ -77,15 +78,26 @@ def test_after_a_crash_and_a_restart_the_run_is_final(server, page, lab_home, ki
     # The run list says it before any run is opened (after a power loss: interrupted).
     expect(run_entry(sidebar)).to_contain_text(
         "%" if state == "done" else state, timeout=PAGE_SECONDS * 1000)
+    open_button = sidebar.get_by_role("button", name="Open", exact=True)
     run_entry(sidebar).click()
-    sidebar.get_by_role("button", name="Open", exact=True).click()
-
+    expect(open_button).to_be_visible()
     try:
-        expect(mlp.get_by_text(says)).to_be_visible(timeout=PAGE_SECONDS * 1000)
+        for attempt in range(OPEN_ATTEMPTS):
+            # Under load a click can land on a button that a rerun is replacing, and is lost
+            # with it (CI, twice): the student clicks again. A run shown wrongly still fails.
+            open_button.click()
+            try:
+                expect(mlp.get_by_text(says)).to_be_visible(
+                    timeout=PAGE_SECONDS * 1000 // OPEN_ATTEMPTS)
+                break
+            except AssertionError:
+                if attempt == OPEN_ATTEMPTS - 1:
+                    raise
     except AssertionError as error:  # say what the page and the store showed instead
+        alerts = [alert.inner_text() for alert in mlp.get_by_test_id("stAlert").all()]
         raise AssertionError(  # first, before Playwright's long snapshot of the page
-            f"the run: {registry.get(running.run_id)}\nthe page said:\n"
-            f"{mlp.get_by_test_id('stMain').inner_text()[:1500]}\n{error}") from None
+            f"the run: {registry.get(running.run_id)}\nthe page's notes: {alerts}\n"
+            f"{error}") from None
     expect(mlp.get_by_test_id("stProgress")).to_have_count(0)
     run = registry.get(running.run_id)
     assert run.state == state
