@@ -21,6 +21,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import peak
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -89,11 +91,6 @@ def report_round_trip_ms(cluster, reports: int = 300) -> float:
     return mean_ms
 
 
-def spread(values: list[float]) -> str:
-    return (f"min {min(values):.1f} / median {statistics.median(values):.1f} / "
-            f"max {max(values):.1f} s over {len(values)}")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=2, help="runs per side, taking turns")
@@ -139,9 +136,9 @@ def main() -> None:
     projected = {str(k): round((connect_seconds + math.ceil(networks / (
         k * DEFAULT_STACK_SIZE)) * full_stack) / 60, 2) for k in (1, 2, 4, 8)}
     local_seconds = statistics.median(local)
-    print(f"local executor: {spread(local)}")
-    print(f"ray executor:   {spread(ray_side)} (connecting and putting MNIST in the object "
-          f"store once: {connect_seconds:.1f} s, not counted)")
+    print(f"local executor: {peak.spread(local, ' s')}")
+    print(f"ray executor:   {peak.spread(ray_side, ' s')} (connecting and putting MNIST in "
+          f"the object store once: {connect_seconds:.1f} s, not counted)")
     print(f"test means equal: {means['ray'] == means['local']}")
     print(f"ray {LONGER_EPOCHS}-epoch sweep: {longer:.1f} s, so one epoch of a stack of "
           f"{DEFAULT_STACK_SIZE} takes {epoch_per_stack:.2f} s on one node")

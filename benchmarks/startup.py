@@ -17,6 +17,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+import peak
+
 ROOT = Path(__file__).resolve().parents[1]
 HOME = "streamlit_app.py"
 DATA_PAGE = "pages/1_Data_and_preprocessing.py"
@@ -54,11 +56,6 @@ def cold_render(script: str, lab_home: str) -> dict:
     return report
 
 
-def spread(values: list[float]) -> str:
-    return (f"min {min(values):.2f} / median {statistics.median(values):.2f} / "
-            f"max {max(values):.2f} s over {len(values)}")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
@@ -71,9 +68,9 @@ def main() -> None:
     home = statistics.median(report["seconds"] for report in homes)
     data_page = statistics.median(report["seconds"] for report in data_pages)
     tensorflow_by_home = any(report["tensorflow_imported"] for report in homes)
-    print(f"home page, cold: {spread([report['seconds'] for report in homes])} "
+    print(f"home page, cold: {peak.spread([report['seconds'] for report in homes], ' s', 2)} "
           f"(TensorFlow imported: {tensorflow_by_home})")
-    print(f"data page, cold: {spread([report['seconds'] for report in data_pages])} "
+    print(f"data page, cold: {peak.spread([r['seconds'] for r in data_pages], ' s', 2)} "
           f"(TensorFlow imported: {any(r['tensorflow_imported'] for r in data_pages)})")
     print(f"data page / home, medians: {data_page / home:.2f}× (target <= 2)")
     print(json.dumps({
