@@ -13,6 +13,9 @@ SHARED_NPZ = ROOT.parent / "shared" / "data" / "mnist.npz"
 # Set before anything imports mnist_core, so worker processes inherit them too.
 os.environ["MNIST_LAB_OFFLINE"] = "1"
 os.environ["RAY_USAGE_STATS_ENABLED"] = "0"  # every Ray process a test starts, drivers too
+# A loopback cluster needs no token; and with ~/.ray/auth_token present (any earlier local
+# ray.init writes one), `ray start` would demand it of drivers that name its address.
+os.environ.setdefault("RAY_AUTH_MODE", "disabled")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 if "MNIST_NPZ" not in os.environ and SHARED_NPZ.is_file():
     os.environ["MNIST_NPZ"] = str(SHARED_NPZ)

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import ray
 
+from mnist_core.cluster.cancel_hold import cancel_held
+
 PACKAGES = ("ray", "tensorflow", "keras", "numpy")
 PROGRESS_INTERVAL_SECONDS = 0.5  # as the local runner's progress writes
 
@@ -62,8 +64,9 @@ def _below_the_server() -> None:
 @ray.remote(max_retries=0)  # a lost task ends its run interrupted, never half-trained twice
 def train_run(key: str, run_config: dict, mnist, reports) -> dict:
     """One stored run's training (training.runner.train); the model comes back as bytes."""
-    from mnist_core.models import config
-    from mnist_core.training import loop, runner, versions
+    with cancel_held():
+        from mnist_core.models import config
+        from mnist_core.training import loop, runner, versions
 
     _below_the_server()
     reporter = Reporter(reports, key)
@@ -116,8 +119,9 @@ def _compiled(hidden_units, size):
 @ray.remote(max_retries=0)
 def train_stack(key: str, spec: dict, group: list, mnist, reports) -> list:
     """One stack of a sweep's networks (sweep.trainer), side by side on this node's cores."""
-    from mnist_core.sweep import trainer
-    from mnist_core.sweep.spec import SweepSpec
+    with cancel_held():  # trainer brings in TensorFlow, and all that _inputs and _compiled use
+        from mnist_core.sweep import trainer
+        from mnist_core.sweep.spec import SweepSpec
 
     _below_the_server()
     reporter = Reporter(reports, key)
