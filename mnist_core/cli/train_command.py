@@ -29,6 +29,8 @@ def _add_training_flags(parser) -> None:
     parser.add_argument("--batch-size", type=int, default=None)
     parser.add_argument("--epochs", type=int, default=None)
     parser.add_argument("--schedule", default=None)
+    parser.add_argument("--precision", choices=config.PRECISIONS, default=None,
+                        help="mixed_bfloat16: bfloat16 arithmetic, float32 weights")
     parser.add_argument("--train-size", type=reproduce.train_size, default=None)
     parser.add_argument("--seed", type=int, default=None)
     parser.add_argument("--workspace", default=LECTURE_WORKSPACE)
@@ -40,7 +42,8 @@ def run_config_from(arguments) -> config.RunConfig:
     """The validated RunConfig the flags describe."""
     model, base_training = kinds.get(arguments.model).from_cli(arguments)
     overrides = {field: getattr(arguments, field) for field in
-                 ("optimizer", "learning_rate", "batch_size", "epochs", "schedule", "seed")
+                 ("optimizer", "learning_rate", "batch_size", "epochs", "schedule", "precision",
+                  "seed")
                  if getattr(arguments, field) is not None}
     training = config.TrainConfig(**{**(base_training or config.TrainConfig()).__dict__,
                                      **overrides, "train_size": arguments.train_size})

@@ -12,6 +12,9 @@ from mnist_core.models.mlp import MlpConfig
 OPTIMIZERS = ("sgd", "adam", "rmsprop")
 # constant; warm-up then cosine decay to 0; ×0.2 after 2 epochs without a better val loss.
 SCHEDULES = ("constant", "warmup_cosine", "reduce_on_plateau")
+# The arithmetic of a run: float32 throughout, or Keras' mixed_bfloat16 policy (bfloat16
+# compute, float32 weights and output layer), which CPUs with AVX-512 BF16 run natively.
+PRECISIONS = ("float32", "mixed_bfloat16")
 MAX_BATCH_SIZE = 8192
 MAX_EPOCHS = 500
 MIN_TRAIN_SIZE = 10  # one image per class
@@ -30,6 +33,7 @@ class TrainConfig:
     train_size: int | None = None
     seed: int = 0
     schedule: str = "constant"
+    precision: str = "float32"  # runs stored before it existed were float32
 
 
 @dataclasses.dataclass(frozen=True)
@@ -78,3 +82,5 @@ def validate_training(training: TrainConfig) -> None:
     check_int("seed", training.seed, 0, 2**31 - 1)
     if training.schedule not in SCHEDULES:
         raise ValueError(f"unknown schedule {training.schedule!r}; choose from {SCHEDULES}")
+    if training.precision not in PRECISIONS:
+        raise ValueError(f"unknown precision {training.precision!r}; choose from {PRECISIONS}")

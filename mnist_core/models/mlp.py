@@ -71,7 +71,7 @@ def build(model_config: MlpConfig, seed: int = 0):
         if model_config.dropout > 0:
             model.add(keras.layers.Dropout(model_config.dropout, seed=seeds.next()))
     model.add(keras.layers.Dense(
-        NUM_CLASSES, activation="softmax",
+        NUM_CLASSES, activation="softmax", dtype="float32",  # as Keras advises for mixed precision
         kernel_initializer=keras.initializers.GlorotUniform(seed=seeds.next())))
     return model
 

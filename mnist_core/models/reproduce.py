@@ -14,7 +14,7 @@ def command_line(run) -> str:
     return (f"python -m mnist_core train {run.model.kind} {flags}"
             f" --optimizer {training.optimizer} --learning-rate {exact(training.learning_rate)}"
             f" --batch-size {training.batch_size} --epochs {training.epochs}"
-            f" --schedule {training.schedule}"
+            f" --schedule {training.schedule} --precision {training.precision}"
             f" --train-size {train_size} --seed {training.seed}")
 
 

@@ -74,6 +74,11 @@ class Run(Stored):
 
     JSON_COLUMNS: ClassVar[dict] = {"config": {}, "history": [], "versions": {}, "data": {}}
 
+    @property
+    def precision(self) -> str:
+        """The arithmetic it trained in; runs stored before there was a choice were float32."""
+        return self.config.get("training", {}).get("precision", "float32")
+
 
 @dataclasses.dataclass(frozen=True)
 class Sweep(Stored):

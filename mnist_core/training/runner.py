@@ -6,7 +6,7 @@ import time
 from mnist_core import data
 from mnist_core.models import config, kinds, reproduce
 from mnist_core.store import DiskFull, Registry, Run, RunError, check_workspace
-from mnist_core.training import loop
+from mnist_core.training import loop, precision
 from mnist_core.training.failures import recorded_failures
 from mnist_core.training.versions import library_versions
 
@@ -53,7 +53,8 @@ def train(run_config: config.RunConfig, mnist: data.Mnist, hooks: loop.Hooks):
     """Build and fit the configured model; (FitResult, model). Touches no registry, so a
     Ray task on another machine runs exactly this (mnist_core.cluster)."""
     splits = data.split(mnist, run_config.training.train_size)
-    model = kinds.build(run_config.model, run_config.training.seed)
+    with precision.layers_compute_in(run_config.training.precision):
+        model = kinds.build(run_config.model, run_config.training.seed)
     step_seconds = loop.seconds_per_step_estimate(
         kinds.multiply_adds(run_config.model), run_config.training.batch_size)
     return loop.fit(model, splits, run_config.training, hooks, step_seconds), model

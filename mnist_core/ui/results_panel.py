@@ -14,6 +14,8 @@ SAMPLES_SHOWN = 6  # the assignment shows the first six test digits
 MISTAKES_SHOWN = 12
 CELL_DIGITS_SHOWN = 24
 UNITS_SHOWN = 16
+PRECISION_LABELS = {"float32": "float32",
+                    "mixed_bfloat16": "bfloat16 products, float32 weights (mixed precision)"}
 
 
 def results_panel(run: Run) -> None:
@@ -49,7 +51,8 @@ def _headline(run: Run, outcome: results.TestResults) -> None:
     columns[2].metric("Validation accuracy",
                       f"{run.val_accuracy:.2%}" if run.val_accuracy is not None else "–")
     columns[3].metric("Parameters", f"{run.params:,}" if run.params else "–")
-    st.caption("Settings were chosen by watching the validation split; the test set is "
+    st.caption(f"Arithmetic: {PRECISION_LABELS.get(run.precision, run.precision)}. "
+               "Settings were chosen by watching the validation split; the test set is "
                "looked at once, here, so its accuracy is an honest estimate for new digits. "
                "(The assignment validated on the test set, which lets test digits leak into "
                "the choices.)")

@@ -48,15 +48,21 @@ def train_tiny_mlp(workspace: str) -> None:
 
 
 def test_fast_preset_trains_and_shows_filters_maps_and_the_shift_test(cnn_page):
+    """In bfloat16, which the run's config, its command and its results all say."""
     app = cnn_page
     train_tiny_mlp("default")
     app.number_input(key="epochs").set_value(1)
     app.radio(key="train").set_value("1,000")
+    app.toggle(key="bf16").set_value(True)
     app.run()
     train_button(app).click().run()
 
     assert wait_until_finished(app, "cnn_run_id") == "done"
     assert not app.exception
+    run = Registry().get(app.session_state["cnn_run_id"])
+    assert run.precision == "mixed_bfloat16" and "--precision mixed_bfloat16" in run.command
+    assert any(caption.value.startswith("Arithmetic: bfloat16 products, float32 weights")
+               for caption in app.caption)
     headers = [header.value for header in app.subheader]
     for expected in ("What the first conv layer looks for",
                      "Feature maps: what each conv layer passes on", "Confusion matrix",

@@ -7,6 +7,7 @@ import shlex
 import pytest
 
 from mnist_core import cli
+from mnist_core.cli import train_command
 from mnist_core.models import config, reproduce
 from mnist_core.store import Registry
 from mnist_core.training import loop
@@ -148,12 +149,14 @@ def test_delete_refuses_a_live_run_and_frees_a_dead_one(lab_home, capsys):
     assert sorted(run.run_id for run in registry.runs()) == sorted(rows.values())
 
 
-@pytest.mark.parametrize("learning_rate, l2", [(0.1, 0.0), (0.0012345678, 1 / 3), (1e-7, 2e-5)])
-def test_the_recorded_command_reproduces_the_config(learning_rate, l2):
+@pytest.mark.parametrize("learning_rate, l2, precision", [
+    (0.1, 0.0, "float32"), (0.0012345678, 1 / 3, "mixed_bfloat16"), (1e-7, 2e-5, "float32")])
+def test_the_recorded_command_reproduces_the_config(learning_rate, l2, precision):
     run = config.RunConfig(
         model=config.MlpConfig(hidden_units=(100, 30), activation="elu", l2=l2, dropout=0.1),
         training=config.TrainConfig(optimizer="rmsprop", learning_rate=learning_rate,
-                                    batch_size=32, epochs=4, train_size=777, seed=12))
+                                    batch_size=32, epochs=4, train_size=777, seed=12,
+                                    precision=precision))
 
     words = shlex.split(reproduce.command_line(run))
     assert words[:3] == ["python", "-m", "mnist_core"]
@@ -164,3 +167,4 @@ def test_the_recorded_command_reproduces_the_config(learning_rate, l2):
     assert parsed.optimizer == "rmsprop" and parsed.learning_rate == learning_rate
     assert (parsed.batch_size, parsed.epochs, parsed.train_size, parsed.seed) == (32, 4, 777, 12)
     assert not math.isnan(parsed.learning_rate)
+    assert train_command.run_config_from(parsed) == run

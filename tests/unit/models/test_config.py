@@ -64,6 +64,7 @@ BAD_TRAINING = {
     "unknown optimizer": ({"optimizer": "lbfgs"}, "lbfgs"),
     "negative seed": ({"seed": -1}, "seed.*-1"),
     "bool batch size": ({"batch_size": True}, "batch size.*True"),
+    "float16": ({"precision": "mixed_float16"}, "precision.*mixed_float16"),
 }
 
 
@@ -108,5 +109,13 @@ def test_command_line_names_every_setting():
     assert reproduce.command_line(run) == (
         "python -m mnist_core train mlp --hidden 32,16 --activation relu --l2 0.001 "
         "--dropout 0 --optimizer sgd --learning-rate 0.1 --batch-size 128 --epochs 3 "
-        "--schedule constant --train-size all --seed 9"
+        "--schedule constant --precision float32 --train-size all --seed 9"
     )
+
+
+def test_a_run_stored_before_precision_existed_reads_as_float32():
+    stored = config.RunConfig(training=config.TrainConfig(epochs=3)).to_dict()
+    del stored["training"]["precision"]
+    assert config.RunConfig.from_dict(stored).training.precision == "float32"
+    bfloat16 = run_with(precision="mixed_bfloat16")
+    assert config.RunConfig.from_dict(bfloat16.to_dict()) == bfloat16
