@@ -96,12 +96,12 @@ def hardware() -> Hardware:
     return Hardware(len(os.sched_getaffinity(0)), flop_per_cycle(_cpu_flags()), ghz, source)
 
 
-def matmul_gflops(m: int, k: int, n: int, repeats: int = 5) -> list[float]:
-    """float32 (m, k) @ (k, n) in TensorFlow, GFLOP/s per repeat; each repeat runs enough
-    products to take 0.2 s or more, and waits for the last one's result."""
+def matmul_gflops(m: int, k: int, n: int, repeats: int = 5, dtype: str = "float32") -> list[float]:
+    """(m, k) @ (k, n) in TensorFlow, GFLOP/s per repeat; each repeat runs enough products
+    to take 0.2 s or more, and waits for the last one's result."""
     import tensorflow as tf
 
-    left, right = tf.random.uniform((m, k)), tf.random.uniform((k, n))
+    left, right = (tf.cast(tf.random.uniform(shape), dtype) for shape in ((m, k), (k, n)))
     tf.matmul(left, right).numpy()
     started = time.perf_counter()
     tf.matmul(left, right).numpy()
@@ -140,6 +140,17 @@ def measure(shapes: dict[str, tuple[int, int, int]]) -> Peak:
         fail_above_one(max(rates) / bound.gflops, f"the {name} matmul against the hardware")
     print(f"peak measured here: {best:.0f} GFLOP/s, {best / bound.gflops:.0%} of the bound")
     return Peak(best, bound)
+
+
+def bfloat16_peak(m: int, k: int, n: int) -> float:
+    """The faster median of bfloat16 matmuls at (m, k, n) and at 2048²: the ceiling of a
+    bfloat16 rate (AVX-512 BF16 and AMX have their own, above float32's)."""
+    best = 0.0
+    for name, shape in {f"{m}×{k}×{n}": (m, k, n), "2048²": (2048, 2048, 2048)}.items():
+        rates = matmul_gflops(*shape, dtype="bfloat16")
+        best = max(best, statistics.median(rates))
+        print(f"  bfloat16 matmul {name}: {spread(rates, ' GFLOP/s', 0)}")
+    return best
 
 
 def fail_above_one(fraction: float, what: str) -> None:

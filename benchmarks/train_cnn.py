@@ -11,6 +11,7 @@ Every side trains a fixed number of epochs, the three taking turns --repeats tim
 """
 
 import argparse
+import dataclasses
 import json
 import os
 import statistics
@@ -29,7 +30,7 @@ from keras import layers
 from mnist_core import data
 from mnist_core.data import preprocess
 from mnist_core.models import cnn, kinds
-from mnist_core.training import loop
+from mnist_core.training import loop, precision
 
 TARGET = 0.99
 KERAS_EXAMPLE_EPOCHS = 15  # as keras.io trains it
@@ -67,13 +68,15 @@ def keras_example() -> keras.Model:
     ])
 
 
-def ours(splits) -> tuple[EpochClock, float]:
+def ours(splits, arithmetic: str = "float32") -> tuple[EpochClock, float]:
+    """The fast preset through our engine, as a run with this precision trains it."""
     clock, fast = EpochClock(), cnn.FAST
-    model = kinds.build(fast.model, seed=0)
+    with precision.layers_compute_in(arithmetic):
+        model = kinds.build(fast.model, seed=0)
     step = loop.seconds_per_step_estimate(kinds.multiply_adds(fast.model),
                                           fast.training.batch_size)
-    result = loop.fit(model, splits, fast.training, seconds_per_step=step,
-                      extra_callbacks=(clock,))
+    result = loop.fit(model, splits, dataclasses.replace(fast.training, precision=arithmetic),
+                      seconds_per_step=step, extra_callbacks=(clock,))
     return clock, result.test_accuracy
 
 
@@ -131,20 +134,28 @@ def main() -> None:
     measured = peak.measure({"conv1": (batch * 28 * 28, 9, 16),
                              "conv2": (batch * 14 * 14, 9 * 16, 32),
                              "dense": (batch, 7 * 7 * 32, 128)})
-    mine, plains, theirs, tests = [], [], [], []
+    mine, halves, plains, theirs, tests, half_tests = [], [], [], [], [], []
     for attempt in range(1, arguments.repeats + 1):
         clock, test_accuracy = ours(splits)
         mine.append(clock)
         tests.append(test_accuracy)
+        half, half_test = ours(splits, "mixed_bfloat16")
+        halves.append(half)
+        half_tests.append(half_test)
         plains.append(plain(splits))
         theirs.append(example(mnist))
-        print(f"try {attempt}: ours {[round(s, 1) for s in clock.seconds]} s, plain fit "
+        print(f"try {attempt}: ours {[round(s, 1) for s in clock.seconds]} s, ours in "
+              f"bfloat16 {[round(s, 1) for s in half.seconds]} s, plain fit "
               f"{[round(s, 1) for s in plains[-1].seconds]} s, keras example "
               f"{sum(theirs[-1].seconds):.0f} s; load {os.getloadavg()[0]:.1f}", flush=True)
     describe("fast preset, our engine", mine)
+    describe("fast preset, our engine, mixed_bfloat16", halves)
     describe("fast preset, plain fit", plains)
     describe("keras.io example", theirs)
-    print(f"fast preset, test accuracy once at the end of each try: {[round(a, 4) for a in tests]}")
+    print(f"fast preset, test accuracy once at the end of each try: float32 "
+          f"{[round(a, 4) for a in tests]}, mixed_bfloat16 {[round(a, 4) for a in half_tests]}")
+    ratios = [m.steady() / h.steady() for m, h in zip(mine, halves, strict=True)]
+    print(f"bfloat16 against float32, steady epoch, try by try: {peak.spread(ratios, '×', 3)}")
 
     seconds_per_epoch = statistics.median(clock.steady() for clock in mine)
     plain_per_epoch = statistics.median(clock.steady() for clock in plains)

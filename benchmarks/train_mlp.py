@@ -1,7 +1,7 @@
 """Our training loop against plain `model.fit` and against the best Keras itself offers,
 `fit(steps_per_execution=50)`; the hooks' cost; and the workers' memory over 60 jobs.
 
-Run: MNIST_NPZ=../shared/data/mnist.npz python benchmarks/train_mlp.py [--tries 3]
+Run: MNIST_NPZ=../shared/data/mnist.npz python benchmarks/train_mlp.py [--tries 5]
 Last line: {"speedup_vs_plain_fit", "speedup_vs_fit_spe50", "hook_overhead",
             "worker_rss_growth_mb"}
 The variants take turns --tries times; each prints its spread, and the medians count.
@@ -27,6 +27,7 @@ import peak
 
 EPOCHS = 6
 SMALL_JOBS = 60
+FLOAT32_PIPELINE = "engine, hooks on, float32 images"
 
 
 def rss_mb(pid: int) -> float | None:
@@ -94,9 +95,30 @@ def steady(seconds: list[float]) -> float:
     return statistics.median(seconds[1:])
 
 
+def float32_batches(images, labels, batch_size, seed):
+    """The input pipeline as it was: every image scaled to float32 up front (4× the memory
+    of loop._shuffled_batches' uint8), for the side-by-side."""
+    import tensorflow as tf
+
+    from mnist_core.data import preprocess
+
+    x = tf.constant(preprocess.scale(images))
+    y = tf.constant(preprocess.one_hot(labels))
+    indices = tf.data.Dataset.range(len(labels)).shuffle(
+        len(labels), seed=seed, reshuffle_each_iteration=True)
+    return (indices.batch(batch_size)
+            .map(lambda batch: (tf.gather(x, batch), tf.gather(y, batch)))
+            .prefetch(tf.data.AUTOTUNE))
+
+
+def ours_over(medians: dict, name: str) -> float:
+    """How many times faster than ours `name` ran (below 1: slower)."""
+    return medians["engine, hooks on"] / medians[name]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--tries", type=int, default=3)
+    parser.add_argument("--tries", type=int, default=5)
     arguments = parser.parse_args()
     memory_growth = worker_memory_growth()
 
@@ -125,10 +147,15 @@ def main() -> None:
                                        preprocess.one_hot(splits.y_val)))
         return train
 
-    def engine(hooks):
+    def engine(hooks, jit_compile=loop.JIT_COMPILE, batches=loop._shuffled_batches):
         def train(callback):
             model = mlp.build(run.model, seed=0)
-            loop.fit(model, splits, run.training, hooks, extra_callbacks=(callback,))
+            chosen = loop.JIT_COMPILE, loop._shuffled_batches
+            loop.JIT_COMPILE, loop._shuffled_batches = jit_compile, batches
+            try:
+                loop.fit(model, splits, run.training, hooks, extra_callbacks=(callback,))
+            finally:
+                loop.JIT_COMPILE, loop._shuffled_batches = chosen
         return train
 
     with tempfile.TemporaryDirectory() as home:
@@ -139,8 +166,11 @@ def main() -> None:
         run_id = registry.create(config=run.to_dict(), model="mlp", workspace="bench", seed=0,
                                  command="benchmark", state="running")
         hooked = runner.registry_hooks(registry, run_id, echo=None)
+        other_xla = f"engine, hooks on, XLA {'off' if loop.JIT_COMPILE else 'on'}"
         variants = {"plain model.fit": keras_fit(1), "fit(steps_per_execution=50)": keras_fit(50),
-                    "engine, hooks on": engine(hooked), "engine, hooks off": engine(None)}
+                    "engine, hooks on": engine(hooked), "engine, hooks off": engine(None),
+                    other_xla: engine(hooked, not loop.JIT_COMPILE),
+                    FLOAT32_PIPELINE: engine(hooked, batches=float32_batches)}
         # Interleaved: plain fit's epoch alone swung between 0.40 and 0.79 s from one try to
         # the next on this machine.
         epochs = {name: [] for name in variants}
@@ -153,11 +183,15 @@ def main() -> None:
     medians = {}
     for name, tries in epochs.items():
         medians[name] = statistics.median(steady(seconds) for seconds in tries)
-        print(f"{name:28} epoch 1 {peak.spread([seconds[0] for seconds in tries], ' s', 2)}; "
+        print(f"{name:30} epoch 1 {peak.spread([seconds[0] for seconds in tries], ' s', 2)}; "
               f"steady {peak.spread([steady(seconds) for seconds in tries], ' s', 3)}")
     overheads = [steady(on) / steady(off) - 1 for on, off in
                  zip(epochs["engine, hooks on"], epochs["engine, hooks off"], strict=True)]
-    print(f"hook overhead per try: {[f'{value:+.1%}' for value in overheads]}")
+    print(f"hook overhead per try: {[f'{value:+.1%}' for value in overheads]}, "
+          f"{peak.spread([100 * value for value in overheads], ' %', 1)}")
+    print(f"{other_xla}: {ours_over(medians, other_xla):.3f}× as fast as ours "
+          f"(XLA {'on' if loop.JIT_COMPILE else 'off'}); {FLOAT32_PIPELINE}: "
+          f"{ours_over(medians, FLOAT32_PIPELINE):.3f}× as fast as ours (uint8)")
     ours = medians["engine, hooks on"]
     print(json.dumps({
         "speedup_vs_plain_fit": round(medians["plain model.fit"] / ours, 3),
