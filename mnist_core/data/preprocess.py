@@ -9,30 +9,22 @@ INPUT_PIXELS = IMAGE_SIZE * IMAGE_SIZE
 
 def scale(images: np.ndarray) -> np.ndarray:
     """uint8 pixels 0..255 -> float32 in [0, 1] (the assignment's astype + /255)."""
-    check_pixels(images)
-    return images.astype(np.float32) / np.float32(255)
-
-
-def check_pixels(images: np.ndarray) -> None:
     if images.dtype != np.uint8:
         raise ValueError(f"scale expects uint8 pixels 0..255, got dtype {images.dtype}")
+    return images.astype(np.float32) / np.float32(255)
 
 
 def one_hot(labels: np.ndarray, num_classes: int = NUM_CLASSES) -> np.ndarray:
     """Digit labels (n,) -> float32 (n, 10) rows with a single 1: what Keras' to_categorical
     gives (a unit test checks), in NumPy, so the data page need not import TensorFlow."""
     labels = np.asarray(labels)
-    check_labels(labels, num_classes)
-    return np.eye(num_classes, dtype=np.float32)[labels]
-
-
-def check_labels(labels: np.ndarray, num_classes: int = NUM_CLASSES) -> None:
     if labels.ndim != 1 or labels.dtype.kind not in "ui":
         raise ValueError(f"one_hot expects a 1-D array of integer labels, got {labels.dtype} "
                          f"{labels.shape}")
     if labels.size and (labels.min() < 0 or labels.max() >= num_classes):
         raise ValueError(f"one_hot expects labels in 0..{num_classes - 1}, "
                          f"got {labels.min()}..{labels.max()}")
+    return np.eye(num_classes, dtype=np.float32)[labels]
 
 
 def flatten(images: np.ndarray) -> np.ndarray:
