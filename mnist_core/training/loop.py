@@ -61,9 +61,9 @@ def schedule_callbacks(training: TrainConfig) -> list:
     return []
 
 
-# Measured on the default MLP: XLA added ~3 s of compile per run and no steady speed-up;
-# many steps per call alone halved the seconds per epoch (benchmarks/train_mlp.py measures
-# it again, and the fast CNN's epochs took 17-20 s under XLA against 11 s without).
+# Off, measured (benchmarks/train_mlp.py): on the default MLP XLA makes a steady epoch
+# 1.23x faster but its first 1.8 s slower, a loss for the page's 10 epochs; the fast CNN's
+# epochs took 17-20 s under XLA against 11 s without.
 JIT_COMPILE = False
 
 
@@ -125,9 +125,9 @@ def _shuffled_batches(images, labels, batch_size, seed) -> tf.data.Dataset:
     """Each epoch a new permutation drawn from this run's own seed (no global seed).
 
     The images are scaled to float32 once, up front. Keeping them uint8 and scaling each
-    batch in the pipeline (a quarter of the memory) was tried: the fast CNN's epochs then
-    took up to 20 s against plain fit's 13 s, as the pipeline's work competed with the
-    step for the 2 cores (benchmarks/train_mlp.py times both).
+    batch here (a quarter of the memory) was tried and measured mixed: the MLP's steady
+    epoch 1.15x faster, but the fast CNN's median epoch 16.2 s against plain fit's 13.1 s
+    (14.4 against 14.8 s before). benchmarks/train_mlp.py keeps timing both.
     """
     x = tf.constant(preprocess.scale(images))
     y = tf.constant(preprocess.one_hot(labels))
