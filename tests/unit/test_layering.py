@@ -22,6 +22,7 @@ LAYERS = (
     ("jobs",),
     ("sweep",),
     ("worker", "cluster", "lecture"),
+    ("assignment", "notebook"),
     ("cli", "ui"),
 )
 RANK = {package: rank for rank, line in enumerate(LAYERS) for package in line}
