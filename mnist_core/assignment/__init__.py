@@ -1,0 +1,1 @@
+"""The assignment's questions, answered from a student's own stored runs."""
