@@ -12,7 +12,7 @@ DISPLAY_ZOOM = 4  # 28 px digits drawn 112 px wide, pixels kept sharp
 
 st.set_page_config(page_title="Data & preprocessing · MNIST Lab", page_icon=":material/grid_on:",
                    layout="wide")
-ui.sidebar()
+workspace = ui.sidebar()
 mnist = ui.mnist()
 comparison = ui.scaling_comparison()
 raw, scaled = comparison["before"]["summary"], comparison["after"]["summary"]
@@ -124,3 +124,4 @@ explanation.write(
     f"For {names[0]}, that guess costs L = {loss:.3f}. An untrained network spreads its guess "
     f"evenly ({even:g} each), so training starts near L = {untrained:.3f} and pushes it toward 0."
 )
+ui.data_questions(workspace)

@@ -33,4 +33,5 @@ run = ui.run_to_show("mlp", run_config)
 if run is not None and run.state == "done":
     ui.results_panel(run)
     ui.compare_panel(run, workspace)
+ui.mlp_questions(workspace, run)
 ui.room_panel(run_config)

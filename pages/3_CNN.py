@@ -40,4 +40,5 @@ if run is not None and run.state == "done":
     ui.learned_panel(run)
     ui.conv_vs_dense_panel(run, workspace)
     ui.compare_panel(run, workspace)
+ui.cnn_questions(workspace, run)
 ui.room_panel(run_config)

@@ -37,6 +37,7 @@ if item is None:
 else:
     ui.sweep_live_panel(item)
     ui.sweep_result_panel(item)
+ui.sweep_questions(workspace, item)
 ui.room_sweep_panel()
 
 with st.expander("Why our numbers may differ from Hinton's, and from the assignment's"):

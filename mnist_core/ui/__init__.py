@@ -1,6 +1,12 @@
 """The only Streamlit importer in mnist_core: loaders, sidebar, and the panels pages share."""
 
 from mnist_core.ui.architecture_panel import architecture_panel, time_estimate
+from mnist_core.ui.assignment_panel import (
+    cnn_questions,
+    data_questions,
+    mlp_questions,
+    sweep_questions,
+)
 from mnist_core.ui.cnn_panels import conv_vs_dense_panel, learned_panel
 from mnist_core.ui.cnn_settings import assignment_length_note, cnn_settings
 from mnist_core.ui.contents import PAGES, LabPage
@@ -43,5 +49,6 @@ __all__ = [
     "predictions_panel", "same_class_examples", "chosen_sweep",
     "sweep_estimate", "sweep_form", "sweep_live_panel", "sweep_result_panel",
     "sweep_submit_button", "view_params", "run_to_show", "sweep_to_show",
-    "room_panel", "room_sweep_panel",
+    "room_panel", "room_sweep_panel", "data_questions", "mlp_questions",
+    "sweep_questions", "cnn_questions",
 ]
