@@ -130,6 +130,8 @@ def train_run(registry: Registry, run_id: str, cluster: Cluster, mailroom: Mailr
                 hooks.on_epoch_end(payload["epoch"], payload)
             elif kind == "progress":
                 hooks.on_progress(payload)
+            elif kind == "snapshot":
+                hooks.on_snapshot(payload)
 
         try:
             ref = tasks.train_run.options(num_cpus=CPUS_PER_RUN).remote(

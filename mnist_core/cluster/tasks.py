@@ -38,7 +38,8 @@ node_versions = ray.remote(num_cpus=0, max_retries=0)(versions_here)
 
 class Reporter:
     """A task's reports: (key, "started", node), (key, "epoch", metrics), (key, "progress",
-    fraction), (key, "diverged", (index, result)); progress at most twice a second."""
+    fraction), (key, "snapshot", the replay so far: well under 1 MB), (key, "diverged",
+    (index, result)); progress at most twice a second."""
 
     def __init__(self, reports, key: str):
         self._reports = reports
@@ -72,7 +73,8 @@ def train_run(key: str, run_config: dict, mnist, reports) -> dict:
     reporter = Reporter(reports, key)
     reporter.send("started", ray.util.get_node_ip_address())
     hooks = loop.Hooks(on_epoch_end=lambda epoch, metrics: reporter.send("epoch", metrics),
-                       on_progress=reporter.progress)
+                       on_progress=reporter.progress,
+                       on_snapshot=lambda snapshots: reporter.send("snapshot", snapshots))
     result, model = runner.train(config.validate(config.RunConfig.from_dict(run_config)),
                                  mnist, hooks)
     return {"result": result, "params": model.count_params(),

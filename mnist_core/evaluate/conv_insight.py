@@ -3,19 +3,13 @@
 import numpy as np
 
 from mnist_core.evaluate import inference
+from mnist_core.models.first_layer import conv_filters as first_layer_filters  # noqa: F401
 
 SHIFT_DIRECTIONS = ((0, 1), (0, -1), (1, 0), (-1, 0))  # (rows, columns): down, up, right, left
 
 
 def _convs(model) -> list:
     return [layer for layer in model.layers if layer.__class__.__name__ == "Conv2D"]
-
-
-def first_layer_filters(model) -> np.ndarray:
-    """(filters, k, k): the first Conv2D's kernels, one small image per filter."""
-    conv = _convs(model)[0]
-    kernel = np.asarray(conv.kernel)  # (k, k, 1, filters)
-    return np.moveaxis(kernel[:, :, 0, :], -1, 0)
 
 
 def feature_maps(model, image: np.ndarray) -> list[tuple[str, np.ndarray]]:

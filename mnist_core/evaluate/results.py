@@ -7,6 +7,9 @@ import numpy as np
 # One implementation of fast prediction, shared with the drawing page; results.predict stays.
 from mnist_core.evaluate.inference import predict
 
+# The weight images live with the models, where the training replay reads them too.
+from mnist_core.models.first_layer import dense_unit_images as first_layer_images  # noqa: F401
+
 
 @dataclasses.dataclass(frozen=True)
 class TestResults:
@@ -48,12 +51,3 @@ def confident_mistakes(results: TestResults, count: int) -> np.ndarray:
 def cell_members(results: TestResults, true_digit: int, predicted_digit: int) -> np.ndarray:
     """Indices of test images with this true digit that the model called predicted_digit."""
     return np.flatnonzero((results.labels == true_digit) & (results.predicted == predicted_digit))
-
-
-def first_layer_images(model) -> np.ndarray:
-    """The first Dense layer's kernel as one 28×28 image per unit: the pattern it responds to."""
-    for layer in model.layers:
-        if layer.__class__.__name__ == "Dense":
-            kernel = np.asarray(layer.kernel)  # (784, units)
-            return kernel.T.reshape(-1, 28, 28)
-    raise ValueError("this model has no Dense layer")

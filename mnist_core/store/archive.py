@@ -3,7 +3,8 @@ to another lab.
 
 A zip holds the home's own layout, and nothing else:
 
-    runs/<run_id>/run.json, runs/<run_id>/model.keras, sweeps/<sweep_id>/sweep.json
+    runs/<run_id>/run.json, runs/<run_id>/model.keras, runs/<run_id>/snapshots.npz,
+    sweeps/<sweep_id>/sweep.json
 
 Import takes a zip whole or not at all: it unpacks it into a hidden folder of the home
 (repair never looks there), checks every record, then moves the folders into place and
@@ -35,7 +36,8 @@ MAX_ENTRIES = 2_000
 MAX_BYTES = 500_000_000  # unpacked, counted as they come out: declared sizes can lie
 CHUNK_BYTES = 1 << 20
 ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,64}")  # a run or sweep id, as a folder name
-LAYOUT = {files.RUNS_DIR: (files.RUN_FILE, files.MODEL_FILE), files.SWEEPS_DIR: (files.SWEEP_FILE,)}
+RUN_EXTRAS = (files.MODEL_FILE, files.SNAPSHOT_FILE)  # beside a run's record, when it has them
+LAYOUT = {files.RUNS_DIR: (files.RUN_FILE, *RUN_EXTRAS), files.SWEEPS_DIR: (files.SWEEP_FILE,)}
 IDS_NAMED = 10  # a refusal names this many existing ids at most
 IMPORTED_ACTIVE = ("it was {state} in the lab it was exported from; an import never starts "
                    "training, so train it again here (a sweep: resume it)")
@@ -79,9 +81,9 @@ def export_workspace(registry, workspace: str, path) -> dict:
             zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED) as archive:
         for record_file, record in records.items():
             archive.writestr(_entry_name(registry, record_file), files.record_bytes(record))
-            model = record_file.with_name(files.MODEL_FILE)
-            if model.is_file():
-                archive.write(model, _entry_name(registry, model))
+            for extra in map(record_file.with_name, RUN_EXTRAS):
+                if extra.is_file():
+                    archive.write(extra, _entry_name(registry, extra))
     return {"path": str(path), "runs": len(runs), "sweeps": len(sweeps)}
 
 
@@ -185,7 +187,7 @@ def _expected_entries(path: Path, entries: list[zipfile.ZipInfo]) -> list[zipfil
         if not _in_layout(name):
             raise ArchiveRejected(
                 f"{path}: entry {name!r} is not part of a workspace zip, which holds only "
-                "runs/<id>/run.json, runs/<id>/model.keras and sweeps/<id>/sweep.json")
+                "runs/<id>/run.json, model.keras, snapshots.npz and sweeps/<id>/sweep.json")
         if name in expected:
             raise ArchiveRejected(f"{path}: entry {name!r} appears twice")
         if entry.flag_bits & 0x1:

@@ -2,6 +2,7 @@
 
     MNIST_LAB_HOME/runs/<run_id>/run.json      config, state, curves, metrics, versions, data
     MNIST_LAB_HOME/runs/<run_id>/model.keras   when the run saved one
+    MNIST_LAB_HOME/runs/<run_id>/snapshots.npz the replay of its training, when it kept one
     MNIST_LAB_HOME/sweeps/<sweep_id>/sweep.json  spec, lifecycle and member ids
 
 Every file is written to a temporary name beside it and renamed, so a reader (or a process
@@ -23,6 +24,7 @@ from mnist_core.store.records import RunError
 FORMAT = 1
 RUNS_DIR, SWEEPS_DIR = "runs", "sweeps"
 RUN_FILE, SWEEP_FILE, MODEL_FILE = "run.json", "sweep.json", "model.keras"
+SNAPSHOT_FILE = "snapshots.npz"  # the training replay (store.snapshot_files)
 # A record file must say what it is: these keys are required in every one.
 RUN_KEYS = ("run_id", "kind", "model", "workspace", "state", "config", "seed", "command",
             "created_at")

@@ -2,7 +2,7 @@
 
 A facade over each run's own files (store.files, the truth) and the SQLite index built from
 them (store.database, for fast listing and atomic claims): its methods come from RunRows,
-SweepRows, ModelFiles and HomeLayout, so callers hold one object.
+SweepRows, ModelFiles, SnapshotFiles and HomeLayout, so callers hold one object.
 """
 
 import contextlib
@@ -14,6 +14,7 @@ from mnist_core.store.database import MISSING_INDEX, Database, IndexDamaged
 from mnist_core.store.model_files import ModelFiles
 from mnist_core.store.processes import is_process_alive
 from mnist_core.store.runs import RunRows
+from mnist_core.store.snapshot_files import SnapshotFiles
 from mnist_core.store.sweeps import SweepRows
 
 
@@ -21,7 +22,7 @@ def lab_home() -> Path:
     return Path(os.environ.get("MNIST_LAB_HOME") or Path.home() / ".mnist_lab")
 
 
-class Registry(RunRows, SweepRows, ModelFiles, files.HomeLayout):
+class Registry(RunRows, SweepRows, ModelFiles, SnapshotFiles, files.HomeLayout):
     """Runs, sweeps and model files. Safe to use from several processes at once.
 
     Opening it rebuilds a missing index from the run files and migrates a home written

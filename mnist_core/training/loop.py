@@ -10,6 +10,7 @@ import tensorflow as tf
 
 from mnist_core.data import Splits, preprocess
 from mnist_core.models.config import TrainConfig
+from mnist_core.training import snapshots
 
 EVAL_BATCH_SIZE = 1000
 # One compiled execution should take about this long, so hooks and cancel stay responsive.
@@ -32,6 +33,8 @@ class Hooks:
     on_epoch_end: Callable[[int, dict], None] | None = None  # (epoch from 1, metrics)
     on_progress: Callable[[float], None] | None = None  # fraction of the whole run, 0..1
     should_cancel: Callable[[], bool] | None = None
+    # The replay so far (store.snapshot_files.Snapshots), at the start and each kept epoch.
+    on_snapshot: Callable[[object], None] | None = None
 
 
 @dataclasses.dataclass
@@ -68,12 +71,12 @@ JIT_COMPILE = False
 
 
 def compile_model(model: keras.Model, training: TrainConfig, steps_per_execution: int,
-                  total_steps: int = 1) -> None:
+                  total_steps: int = 1, extra_metrics: tuple = (), optimizer=None) -> None:
     model.compile(
-        optimizer=OPTIMIZERS[training.optimizer](
+        optimizer=optimizer or OPTIMIZERS[training.optimizer](
             learning_rate=learning_rate(training, total_steps)),
         loss="categorical_crossentropy",
-        metrics=["accuracy"],
+        metrics=["accuracy", *extra_metrics],
         steps_per_execution=steps_per_execution,
         jit_compile=JIT_COMPILE,
     )
@@ -96,8 +99,14 @@ def fit(
     hooks = hooks or Hooks()
     started = time.perf_counter()
     steps_per_epoch = math.ceil(len(splits.y_train) / training.batch_size)
-    compile_model(model, training, steps_per_execution(seconds_per_step),
-                  total_steps=steps_per_epoch * training.epochs)
+    replay = []  # after the monitor: it skips the epoch the monitor stops
+    confusion = ()
+    if hooks.on_snapshot:
+        confusion = (snapshots.ConfusionCounts(),)
+        replay = [snapshots.SnapshotTaker(splits, training.epochs, *confusion, hooks.on_snapshot)]
+    execution_steps = steps_per_execution(seconds_per_step)
+    compile_model(model, training, execution_steps,
+                  total_steps=steps_per_epoch * training.epochs, extra_metrics=confusion)
     train = _shuffled_batches(splits.x_train, splits.y_train, training.batch_size, training.seed)
     validation = _batches(splits.x_val, splits.y_val)
     monitor = _Monitor(hooks, training.epochs, steps_per_epoch)
@@ -105,13 +114,17 @@ def fit(
         train,
         epochs=training.epochs,
         validation_data=validation,
-        callbacks=[monitor, *schedule_callbacks(training), *extra_callbacks],
+        callbacks=[monitor, *replay, *schedule_callbacks(training), *extra_callbacks],
         shuffle=False,  # _shuffled_batches already shuffles, from the run's own seed
         verbose=0,
     )
+    if confusion:  # a saved model must load in plain Keras: the same optimizer, no own metric
+        compile_model(model, training, execution_steps, optimizer=model.optimizer)
     test_loss = test_accuracy = None
     if monitor.status == "done":
-        test_loss, test_accuracy = model.evaluate(_batches(splits.x_test, splits.y_test), verbose=0)
+        scores = model.evaluate(_batches(splits.x_test, splits.y_test), verbose=0,
+                                return_dict=True)
+        test_loss, test_accuracy = scores["loss"], scores["accuracy"]
     return FitResult(
         status=monitor.status,
         history=monitor.history,

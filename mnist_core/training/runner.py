@@ -106,7 +106,8 @@ def _explain(status: str) -> str | None:
 
 
 def registry_hooks(registry: Registry, run_id: str, echo) -> loop.Hooks:
-    """Hooks that write epochs and progress to the run's row and read its cancel flag."""
+    """Hooks that write epochs and progress to the run's row, the replay's snapshots to its
+    folder, and read its cancel flag."""
     history: list[dict] = []
     last_write = {"progress": 0.0, "cancel": 0.0, "file": 0.0}
 
@@ -136,5 +137,8 @@ def registry_hooks(registry: Registry, run_id: str, echo) -> loop.Hooks:
         last_write["cancel"] = now
         return registry.is_cancel_requested(run_id)
 
+    def on_snapshot(snapshots):  # at most a couple of dozen times a run, each file small
+        registry.save_snapshots(run_id, snapshots)
+
     return loop.Hooks(on_epoch_end=on_epoch_end, on_progress=on_progress,
-                     should_cancel=should_cancel)
+                     should_cancel=should_cancel, on_snapshot=on_snapshot)
