@@ -34,9 +34,14 @@ class WeightDecay:
             found.append(f"This sweep trained {self.spec.epochs} epochs on {images} training "
                          f"images; the assignment's is {full.epochs} epochs on all of them.")
         if self.chosen.test_std is not None:
-            found.append(f"Replicates of one factor differ by ± {self.chosen.test_std:.4f} "
-                         "(one standard deviation), the size of the differences between "
-                         "factors; three replicates pin a mean down only roughly.")
+            means = [row.test_mean for row in self.factors if row.test_mean is not None]
+            span = max(means) - min(means)
+            found.append(
+                f"Replicates of one factor differ by ± {self.chosen.test_std:.4f} (one standard "
+                f"deviation) while the factors' test means span {span:.4f}: " + (
+                    "the noise is as large as the effect, so these replicates cannot rank the "
+                    "factors with confidence." if 2 * self.chosen.test_std >= span else
+                    "the factors differ by more than the noise."))
         found.append("Hinton's entry on the MNIST page gives neither his learning rate or its "
                      "schedule, nor the batch size, epochs, initialisation, the exact "
                      "weight-decay form or how he chose it; each moves the last tenths of a "
