@@ -205,4 +205,5 @@ def test_a_planted_cycle_is_found_even_inside_a_function():
     # sweep imports jobs; a jobs module that imports sweep inside a function closes a cycle.
     planted = with_planted("mnist_core.jobs.planted",
                            "def run():\n    from mnist_core import sweep\n")
-    assert ["jobs", "sweep", "jobs"] in cycles(planted)
+    # Found from whichever of the two the walk reaches first.
+    assert any(sorted(cycle[:-1]) == ["jobs", "sweep"] for cycle in cycles(planted))
