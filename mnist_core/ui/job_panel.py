@@ -11,6 +11,7 @@ from mnist_core.models import config
 from mnist_core.store import NotAllowed, Run, RunError
 from mnist_core.ui import engine, keyring, lecture_view
 from mnist_core.ui.cluster_note import cluster_note, trained_on
+from mnist_core.ui.replay_frame import newest_frame
 
 REFRESH_SECONDS = 1.0
 STATE_ICONS = {"queued": ":material/hourglass_top:", "running": ":material/directions_run:",
@@ -110,6 +111,7 @@ def _live(run_id: str) -> None:
         cancel(run_id, "Cancelling… the run stops within about a second.")
     if run.history:
         curves_with_loss(run.history)
+    newest_frame(run)
 
 
 def _status(run: Run) -> None:

@@ -9,6 +9,8 @@ from mnist_core.models import kinds
 from mnist_core.store import Run, RunError
 from mnist_core.ui import engine, images, loaders
 from mnist_core.ui.downloads import download_buttons
+from mnist_core.ui.replay_panel import replay_panel
+from mnist_core.ui.notebook_download import notebook_download
 
 SAMPLES_SHOWN = 6  # the assignment shows the first six test digits
 MISTAKES_SHOWN = 12
@@ -28,6 +30,7 @@ def results_panel(run: Run) -> None:
         st.error(str(error))
         return
     x_test = loaders.mnist().x_test
+    replay_panel(run)
     _headline(run, outcome)
     st.subheader("The first six test digits")
     _predictions(x_test, outcome, np.arange(SAMPLES_SHOWN))
@@ -99,5 +102,6 @@ def _downloads(run: Run) -> None:
     st.subheader("Take it with you")
     download_buttons(run, "results", ("Download the model (.keras)",
                                       "Download the curves (CSV)"))
+    notebook_download(run)
     st.markdown("Train the same run again from a terminal:")
     st.code(run.command, language="bash", wrap_lines=True)
