@@ -1,5 +1,5 @@
 """`python -m mnist_core`: the lab's engine from a terminal (info, train, sweep, lecture
-prepare, predict, runs, delete, repair, export, import, workspace key).
+prepare, predict, runs, delete, repair, export, import, workspace key, export-notebook).
 
 With --json, a command's last line on stdout is one JSON object; its keys are stable.
 """
@@ -12,6 +12,7 @@ import sys
 from mnist_core import data, jobs, store
 from mnist_core.cli import (
     lecture_command,
+    notebook_command,
     run_list,
     sweep_command,
     train_command,
@@ -38,6 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     sweep_command.add_sweep_parser(commands)
     lecture_command.add_lecture_parser(commands, _Parser)
     workspace_command.add_workspace_parsers(commands)
+    notebook_command.add_notebook_parser(commands)
 
     runs = commands.add_parser("runs", help="list stored runs")
     runs.add_argument("--workspace", default=None)
@@ -67,7 +69,8 @@ def main(argv: list[str] | None = None) -> int:
                "lecture": lecture_command.prepare_command,
                "repair": _repair, "export": workspace_command.export_command,
                "import": workspace_command.import_command,
-               "workspace": workspace_command.key_command}
+               "workspace": workspace_command.key_command,
+               "export-notebook": notebook_command.export_notebook_command}
     try:
         return handler[arguments.command](arguments)
     except (ValueError, RunError, ConnectionError) as error:  # UploadError is a ValueError;

@@ -169,6 +169,46 @@ def build(model_config: CnnConfig, seed: int = 0):
     return model
 
 
+def notebook_source(model_config: CnnConfig, seed: int = 0) -> str:
+    """`build`'s network as plain Keras source, imports included, that assigns `model` (seeds
+    drawn in the same order); the notebook export's tests check both give the same weights."""
+    seeds = LayerSeeds(seed)
+    imports = ["import keras", "from keras import layers",
+               "from keras.initializers import GlorotUniform"]
+    lines = [f"keras.Input(shape=({IMAGE_SIZE}, {IMAGE_SIZE})),",
+             f"layers.Reshape(({IMAGE_SIZE}, {IMAGE_SIZE}, 1)),  # Conv2D wants a channel axis"]
+    if model_config.augment:
+        lines += ["# Random rotations, zooms and shifts; active in training only",
+                  f'layers.RandomRotation(10 / 360, fill_mode="constant", seed={seeds.next()}),',
+                  f'layers.RandomZoom(0.1, fill_mode="constant", seed={seeds.next()}),',
+                  f'layers.RandomTranslation(0.1, 0.1, fill_mode="constant", '
+                  f"seed={seeds.next()}),"]
+    batch_norm = f"layers.BatchNormalization(momentum={BATCH_NORM_MOMENTUM!r}),"
+    for block in model_config.conv_blocks:
+        for _ in range(block.convs):
+            lines.append(f'layers.Conv2D({block.filters}, {block.kernel_size}, activation="relu", '
+                         f'padding="{model_config.padding}",\n'
+                         f"              kernel_initializer=GlorotUniform(seed={seeds.next()})),")
+        lines += [batch_norm] * block.batch_norm + ["layers.MaxPooling2D(2),"] * block.pool
+    lines.append("layers.Flatten(),")
+    for position, units in enumerate(model_config.dense_units, start=1):
+        is_last = position == len(model_config.dense_units)
+        penalty = ""
+        if is_last and model_config.last_dense_l2 > 0:
+            imports.append("from keras.regularizers import L2")
+            penalty = f",\n             kernel_regularizer=L2({model_config.last_dense_l2!r})"
+        lines.append(f'layers.Dense({units}, activation="{model_config.dense_activation}", '
+                     f"kernel_initializer=GlorotUniform(seed={seeds.next()}){penalty}),")
+        lines += [batch_norm] * model_config.dense_batch_norm
+        if model_config.dropout > 0:
+            lines.append(f"layers.Dropout({model_config.dropout!r}, seed={seeds.next()}),")
+    lines += ["# float32: under mixed precision too, the softmax computes in float32",
+              f'layers.Dense({NUM_CLASSES}, activation="softmax", dtype="float32",',
+              f"             kernel_initializer=GlorotUniform(seed={seeds.next()})),"]
+    body = "\n".join(lines).replace("\n", "\n    ")
+    return "\n".join([*imports, "", "model = keras.Sequential([", f"    {body}", '], name="cnn")'])
+
+
 # Presets. Ours: small, batch-normalized, Adam with warm-up and cosine decay; ≥ 99 % in 3 epochs.
 FAST = config.RunConfig(
     model=CnnConfig(conv_blocks=(ConvBlock(16, 3, batch_norm=True),
@@ -265,4 +305,5 @@ KIND = kinds.register(kinds.ModelKind(
     default_rate=1.5e10, page="pages/3_CNN.py",
     architecture_note="A Conv2D layer has one $k\\times k$ kernel per input channel for each "
                       "of its filters, plus one bias per filter: "
-                      "$k\\cdot k\\cdot c_{in}\\cdot f + f$, however large the image."))
+                      "$k\\cdot k\\cdot c_{in}\\cdot f + f$, however large the image.",
+    notebook_source=notebook_source))

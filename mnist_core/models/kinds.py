@@ -39,6 +39,9 @@ class ModelKind:
     page: str | None = None  # the page that trains it, relative to streamlit_app.py
     architecture_note: str = ""  # one sentence the architecture panel adds under the table
     shows_first_layer_weights: bool = False  # its first layer's weights read as 28×28 images
+    # (config, seed) -> plain Keras source, its imports and a blank line first, that assigns
+    # `model` the same network `build` gives: what an exported notebook holds.
+    notebook_source: Callable[[Any, int], str] | None = None
 
 
 KINDS: dict[str, ModelKind] = {}

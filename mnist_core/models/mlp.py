@@ -76,6 +76,29 @@ def build(model_config: MlpConfig, seed: int = 0):
     return model
 
 
+def notebook_source(model_config: MlpConfig, seed: int = 0) -> str:
+    """`build`'s network as plain Keras source, imports included, that assigns `model` (seeds
+    drawn in the same order); the notebook export's tests check both give the same weights."""
+    seeds = LayerSeeds(seed)
+    imports = ["import keras", "from keras import layers",
+               "from keras.initializers import GlorotUniform"]
+    penalty = ""
+    if model_config.l2 > 0:
+        imports.append("from keras.regularizers import L2")
+        penalty = f",\n             kernel_regularizer=L2({model_config.l2!r})"
+    lines = [f"keras.Input(shape=({IMAGE_SIZE}, {IMAGE_SIZE})),", "layers.Flatten(),"]
+    for units in model_config.hidden_units:
+        lines.append(f'layers.Dense({units}, activation="{model_config.activation}", '
+                     f"kernel_initializer=GlorotUniform(seed={seeds.next()}){penalty}),")
+        if model_config.dropout > 0:
+            lines.append(f"layers.Dropout({model_config.dropout!r}, seed={seeds.next()}),")
+    lines += ["# float32: under mixed precision too, the softmax computes in float32",
+              f'layers.Dense({NUM_CLASSES}, activation="softmax", dtype="float32",',
+              f"             kernel_initializer=GlorotUniform(seed={seeds.next()})),"]
+    body = "\n".join(lines).replace("\n", "\n    ")
+    return "\n".join([*imports, "", "model = keras.Sequential([", f"    {body}", '], name="mlp")'])
+
+
 def add_cli_arguments(parser: argparse.ArgumentParser) -> None:
     defaults = MlpConfig()
     parser.add_argument("--hidden", type=number_list, default=defaults.hidden_units)
@@ -102,4 +125,5 @@ KIND = kinds.register(kinds.ModelKind(
     add_cli_arguments=add_cli_arguments, from_cli=from_cli, cli_flags=cli_flags,
     cli_help="a dense network (defaults: the assignment's)",
     # Measured here on 55k images: the default MLP's training work per second.
-    default_rate=4.5e10, page="pages/2_MLP.py", shows_first_layer_weights=True))
+    default_rate=4.5e10, page="pages/2_MLP.py", shows_first_layer_weights=True,
+    notebook_source=notebook_source))
