@@ -9,8 +9,8 @@ from mnist_core.models import kinds
 from mnist_core.store import Run, RunError
 from mnist_core.ui import engine, images, loaders
 from mnist_core.ui.downloads import download_buttons
-from mnist_core.ui.replay_panel import replay_panel
 from mnist_core.ui.notebook_download import notebook_download
+from mnist_core.ui.replay_panel import replay_panel
 
 SAMPLES_SHOWN = 6  # the assignment shows the first six test digits
 MISTAKES_SHOWN = 12
@@ -30,8 +30,8 @@ def results_panel(run: Run) -> None:
         st.error(str(error))
         return
     x_test = loaders.mnist().x_test
-    replay_panel(run)
     _headline(run, outcome)
+    replay_panel(run)
     st.subheader("The first six test digits")
     _predictions(x_test, outcome, np.arange(SAMPLES_SHOWN))
     st.subheader("Most confident mistakes")
