@@ -1,4 +1,5 @@
-"""Draw a digit: the 28×28 image the network gets, and every trained model's answer, live."""
+"""Draw a digit: the 28×28 image the network gets, every trained model's answer, and what the
+drawing lights up inside one of them, live."""
 
 import streamlit as st
 
@@ -42,4 +43,5 @@ elif not prepared.is_empty:
         top = int(answers[0].probabilities.argmax())
         st.markdown(f"Real MNIST digits of the first model's answer, **{top}**, for comparison:")
         ui.same_class_examples(top)
+        ui.lights_up_panel(prepared.digit, answers, workspace)
 ui.personal_set_panel(None if prepared.is_empty else prepared.digit, answers)

@@ -1,6 +1,6 @@
 """What one drawing lights up in a trained model: where covering it costs the answer (any
 model) and which first-layer units fire (a dense network). A conv net's feature maps for the
-drawing are conv_insight.feature_maps."""
+drawing are conv_insight.feature_maps; strongest_channels picks the ones it excites most."""
 
 import dataclasses
 
@@ -93,6 +93,12 @@ def strongest_units(model, digit: np.ndarray, count: int) -> Units:
     strongest = np.argsort(-activations, kind="stable")[:count]
     return Units(indices=strongest, activations=activations[strongest],
                  weights=results.first_layer_images(model)[strongest])
+
+
+def strongest_channels(maps: np.ndarray, count: int) -> np.ndarray:
+    """The `count` channels of (h, w, channels) feature maps with the largest total response,
+    strongest first: the filters this drawing excites most."""
+    return np.argsort(-maps.sum(axis=(0, 1)), kind="stable")[:count]
 
 
 def is_convolutional(model) -> bool:

@@ -22,6 +22,7 @@ from mnist_core.ui.draw_panels import (
 )
 from mnist_core.ui.job_panel import job_panel, train_button
 from mnist_core.ui.lecture_results import run_to_show, sweep_to_show
+from mnist_core.ui.lights_up_panel import lights_up_panel
 from mnist_core.ui.loaders import class_means, mnist, scaling_comparison
 from mnist_core.ui.mlp_settings import DEFAULTS as MLP_DEFAULTS
 from mnist_core.ui.mlp_settings import default_shape as mlp_default_shape
@@ -49,6 +50,6 @@ __all__ = [
     "predictions_panel", "same_class_examples", "chosen_sweep",
     "sweep_estimate", "sweep_form", "sweep_live_panel", "sweep_result_panel",
     "sweep_submit_button", "view_params", "run_to_show", "sweep_to_show",
-    "room_panel", "room_sweep_panel", "data_questions", "mlp_questions",
+    "room_panel", "room_sweep_panel", "lights_up_panel", "data_questions", "mlp_questions",
     "sweep_questions", "cnn_questions",
 ]

@@ -93,10 +93,14 @@ def model_label(run) -> str:
     return f"{run_label(run)} · {run.run_id[-6:]}"
 
 
+def model_labels(workspace: str) -> dict[str, str]:
+    """Each finished model's label by its run id, newest first."""
+    return {run.run_id: model_label(run) for run in finished_models(workspace)}
+
+
 def predictions_panel(digit: np.ndarray, workspace: str) -> list:
-    """Every chosen model's answer, side by side, newest first. Returns (run, answer) pairs."""
-    runs = finished_models(workspace)
-    labels = {run.run_id: model_label(run) for run in runs}
+    """Every chosen model's answer, side by side, newest first. Returns their Answers."""
+    labels = model_labels(workspace)
     shown = len(labels) if lecture_view.is_lecture() else MODELS_SHOWN_AT_ONCE  # the room: all
     chosen = st.multiselect("Models", list(labels), default=list(labels)[:shown],
                             format_func=labels.get, key="models", bind="query-params")

@@ -130,3 +130,10 @@ def test_a_conv_net_and_bad_input_are_refused_with_the_reason():
         lights_up.strongest_units(model, digit, 3)
     with pytest.raises(ValueError, match=r"uint8 \(28, 28\)"):
         lights_up.occlusion_map(model, digit.astype(np.float32))
+
+
+def test_strongest_channels_rank_maps_by_their_total_response():
+    maps = np.zeros((4, 4, 3), np.float32)
+    maps[..., 0] = 1  # 16 in all
+    maps[0, 0, 2] = 10  # one strong spot: 10
+    assert lights_up.strongest_channels(maps, 2).tolist() == [0, 2]
