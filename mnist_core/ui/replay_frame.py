@@ -62,7 +62,7 @@ def draw_frame(frame: replay.Frame, snapshots: Snapshots, index: int) -> None:
                    "epoch of training.")
         return
     chart, words = st.columns([3, 2])
-    chart.altair_chart(run_charts.confusion(frame.confusion))
+    chart.vega_lite_chart(confusion_spec(frame.confusion))
     words.markdown("The validation confusion matrix at this epoch, counted in the same pass "
                    "that gave the validation accuracy. Early on whole rows land in one or two "
                    "columns (the network says few digits at all); as it learns, the counts "
@@ -80,3 +80,11 @@ def version(run_id: str) -> float | None:
 @st.cache_data(max_entries=64, show_spinner=False)
 def snapshots(run_id: str, version: float | None) -> Snapshots | None:
     return engine.registry().load_snapshots(run_id)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def confusion_spec(counts) -> dict:
+    """The matrix's Vega-Lite spec, built once per distinct matrix: Altair takes ~50 ms to
+    build and check one (benchmarks/insight.py), and a replay shows the same frames over and
+    over, to many students at once."""
+    return run_charts.confusion(counts).to_dict()
