@@ -21,13 +21,33 @@ def last_json_line(capsys) -> dict:
 
 def test_a_tiny_runs_notebook_reaches_exactly_its_accuracies(tiny_mnist, tmp_path, monkeypatch,
                                                              capsys):
+    trained_the_same(tiny_mnist, tmp_path, monkeypatch, capsys,
+                     ["mlp", "--epochs", "1", "--train-size", "1000"])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("flags", [
+    # Batch norm, dropout, Adam with warm-up and cosine decay, augmentation, bfloat16.
+    ["cnn", "--preset", "fast", "--augment", "--precision", "mixed_bfloat16", "--epochs", "2"],
+    # L2, dropout, RMSprop, the plateau callback, another seed.
+    ["mlp", "--hidden", "32,16", "--activation", "tanh", "--l2", "0.001", "--dropout", "0.2",
+     "--optimizer", "rmsprop", "--learning-rate", "0.001", "--schedule", "reduce_on_plateau",
+     "--epochs", "3", "--seed", "5"],
+], ids=["cnn", "mlp"])
+def test_every_option_s_notebook_reaches_exactly_its_accuracies(tiny_mnist, tmp_path,
+                                                                monkeypatch, capsys, flags):
+    trained_the_same(tiny_mnist, tmp_path, monkeypatch, capsys, [*flags, "--train-size", "1000"])
+
+
+def trained_the_same(mnist, tmp_path, monkeypatch, capsys, train_flags):
+    """Train through the engine, export, execute the notebook; the same accuracies, exactly."""
     # The engine and the kernel read the same file: this works where only the 5,000-digit
     # subset exists, and the notebook cannot fall back to a subset it does not know.
     npz = tmp_path / "mnist.npz"
-    np.savez(npz, x_train=tiny_mnist.x_train, y_train=tiny_mnist.y_train,
-             x_test=tiny_mnist.x_test, y_test=tiny_mnist.y_test)
+    np.savez(npz, x_train=mnist.x_train, y_train=mnist.y_train, x_test=mnist.x_test,
+             y_test=mnist.y_test)
     monkeypatch.setenv("MNIST_NPZ", str(npz))
-    assert cli.main(["train", "mlp", "--epochs", "1", "--train-size", "1000", "--json"]) == 0
+    assert cli.main(["train", *train_flags, "--json"]) == 0
     trained = last_json_line(capsys)
     assert cli.main(["export-notebook", trained["run_id"], str(tmp_path / "run.ipynb"),
                      "--json"]) == 0
