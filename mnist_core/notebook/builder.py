@@ -10,8 +10,8 @@ from mnist_core.store import Run, RunError
 SUBSET_WARNING = (
     "> **Note.** The lab trained this run on its small offline set of 5,000 digits, because "
     "the full MNIST was not there. This notebook loads the full data (60,000 training and "
-    "10,000 test images), so it trains on other and more images: its accuracies will differ "
-    "from the ones recorded below, and should come out higher.")
+    "10,000 test images), so it trains and tests on other and more images: its accuracies "
+    "will differ from the lab's above (usually higher).")
 KERNEL = {"name": "python3", "display_name": "Python 3", "language": "python"}
 
 
@@ -96,7 +96,8 @@ def _introduction(run: Run, parsed: config.RunConfig) -> str:
         "",
         "| setting | value |",
         "|---|---|",
-        f"| optimizer | {training.optimizer}, learning rate {training.learning_rate:g} |",
+        f"| optimizer | {recipe.optimizer_name(training)}, learning rate "
+        f"{training.learning_rate:g} |",
         f"| learning-rate schedule | {training.schedule} |",
         f"| batch size | {training.batch_size} |",
         f"| epochs | {training.epochs} |",
@@ -136,7 +137,7 @@ def _compile_text(training: config.TrainConfig) -> str:
                              "improving (ReduceLROnPlateau, in the training cell).",
     }[training.schedule]
     return ("## How it learns\nCategorical cross-entropy, minimised by "
-            f"{training.optimizer} in batches of {training.batch_size}. {schedule}")
+            f"{recipe.optimizer_name(training)} in batches of {training.batch_size}. {schedule}")
 
 
 def _markdown(text: str):

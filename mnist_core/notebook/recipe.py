@@ -98,9 +98,14 @@ def model(model_source: str, precision: str) -> str:
             "model.summary()")
 
 
+def optimizer_name(training: TrainConfig) -> str:
+    """Keras' name for the run's optimizer, e.g. SGD."""
+    return loop.OPTIMIZERS[training.optimizer].__name__
+
+
 def compile_model(training: TrainConfig) -> str:
     """loop.compile_model, with loop.learning_rate's schedule written out."""
-    optimizer = loop.OPTIMIZERS[training.optimizer].__name__
+    optimizer = optimizer_name(training)
     lines = [f"EPOCHS = {training.epochs}", f"BATCH_SIZE = {training.batch_size}",
              f"LEARNING_RATE = {training.learning_rate!r}"]
     learning_rate = "LEARNING_RATE"
