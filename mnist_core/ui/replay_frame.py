@@ -32,7 +32,7 @@ def draw_frame(frame: replay.Frame, snapshots: Snapshots, index: int) -> None:
     columns[0].metric("Epoch", f"{frame.epoch}")
     columns[1].metric("Probe digits right", f"{int(frame.probe_right.sum())}/"
                       f"{len(frame.probe_labels)}",
-                      delta=f"{replay.turned_right(snapshots, index)} turned right"
+                      delta=f"{replay.turned_right(snapshots, index)} turned right since epoch 0"
                       if index else None)
     columns[2].metric("Validation accuracy",
                       f"{frame.val_accuracy:.2%}" if frame.val_accuracy is not None else "–")

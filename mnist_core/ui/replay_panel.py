@@ -1,6 +1,8 @@
 """The replay of a run's training: weights sharpening from noise, probe digits turning from
 wrong to right, the validation confusion matrix clearing, epoch by epoch."""
 
+import time
+
 import streamlit as st
 
 from mnist_core.evaluate import replay
@@ -34,6 +36,21 @@ def replay_panel(run: Run) -> None:
 def _rewind(play_key: str, frame_key: str, last: int) -> None:
     if st.session_state[play_key] and st.session_state[frame_key] >= last:
         st.session_state[frame_key] = 0  # Play at the end starts over
+    st.session_state[_stepped_key(frame_key)] = time.monotonic()  # showing frame 0 counts
+
+
+def _stepped_key(frame_key: str) -> str:
+    return f"{frame_key}_stepped"
+
+
+def _due(frame_key: str) -> bool:
+    """A step only when a frame has been on screen its time: the whole rerun that Play's
+    click makes also runs the player, and must not skip the first frame."""
+    now = time.monotonic()
+    if now - st.session_state.get(_stepped_key(frame_key), 0.0) < PLAY_SECONDS * 0.8:
+        return False
+    st.session_state[_stepped_key(frame_key)] = now
+    return True
 
 
 def _player(run_id: str, playing: bool, frame_key: str, play_key: str) -> None:
@@ -47,7 +64,8 @@ def _player(run_id: str, playing: bool, frame_key: str, play_key: str) -> None:
             st.rerun()
         last = len(snapshots) - 1
         if playing and st.session_state[frame_key] < last:
-            st.session_state[frame_key] += 1
+            if _due(frame_key):
+                st.session_state[frame_key] += 1
         elif playing:  # the end: stop the timer (a whole rerun draws the toggle off)
             st.session_state[play_key] = False
             st.rerun()
