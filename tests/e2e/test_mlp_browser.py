@@ -27,12 +27,12 @@ def test_tiny_mlp_run_shows_curves_and_results(open_app):
 
     # The replay: Play at the last epoch starts over, the timer steps to the end and stops.
     expect(mlp.get_by_role("heading", name="Replay: how it learned")).to_be_visible()
-    epoch = mlp.get_by_test_id("stMetric").filter(has_text="Epoch").get_by_test_id(
+    epoch = mlp.get_by_test_id("stMetric").filter(
+        has=mlp.get_by_test_id("stMetricLabel").get_by_text("Epoch", exact=True)).get_by_test_id(
         "stMetricValue")
     expect(epoch).to_have_text("1")
-    play = mlp.get_by_test_id("stCheckbox").filter(has_text="Play")
-    play.get_by_role("checkbox").click(force=True)  # the toggle's input is drawn as a switch
+    mlp.get_by_test_id("stCheckbox").filter(has_text="Play").click()  # the switch's label
     expect(epoch).to_have_text("0")
     expect(epoch).to_have_text("1", timeout=10_000)
-    expect(play.get_by_role("checkbox")).not_to_be_checked(timeout=10_000)
+    expect(mlp.get_by_role("switch", name="Play")).not_to_be_checked(timeout=10_000)
     expect(mlp.get_by_test_id("stException")).to_have_count(0)

@@ -60,9 +60,9 @@ def half_saved_then_disk_full(model, path, *arguments, **keywords):
 
 
 def leftovers(registry, run_id) -> list[str]:
-    """Files in the run's folder besides its run file and model."""
+    """Files in the run's folder besides its run file, model and replay: half-written ones."""
     return sorted(path.name for path in registry.run_dir(run_id).iterdir()
-                  if path.name not in (files.RUN_FILE, files.MODEL_FILE))
+                  if path.name not in (files.RUN_FILE, files.MODEL_FILE, files.SNAPSHOT_FILE))
 
 
 # kill -9 during a model save ------------------------------------------------------------
