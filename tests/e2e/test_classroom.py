@@ -8,7 +8,9 @@ import pytest
 
 from benchmarks.classroom import CHROMIUM, run_classroom
 
-pytestmark = pytest.mark.e2e
+# Slow: three browsers, a server and its workers on two cores take 1.5 to 3 minutes, a sixth
+# of the fast suite's budget; CI runs it with the other slow tests.
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 SESSIONS = 3
 
