@@ -7,7 +7,13 @@ import dataclasses
 from mnist_core.data.preprocess import IMAGE_SIZE, NUM_CLASSES
 from mnist_core.models import config, kinds
 from mnist_core.models.checks import check_int, check_number, check_rate
-from mnist_core.models.layers import LayerRow, LayerSeeds, batch_norm_row, dense_rows
+from mnist_core.models.layers import (
+    LayerRow,
+    LayerSeeds,
+    batch_norm_row,
+    dense_rows,
+    notebook_sequential,
+)
 from mnist_core.models.reproduce import exact, number_list
 
 MAX_CONV_BLOCKS = 4
@@ -202,11 +208,7 @@ def notebook_source(model_config: CnnConfig, seed: int = 0) -> str:
         lines += [batch_norm] * model_config.dense_batch_norm
         if model_config.dropout > 0:
             lines.append(f"layers.Dropout({model_config.dropout!r}, seed={seeds.next()}),")
-    lines += ["# float32: under mixed precision too, the softmax computes in float32",
-              f'layers.Dense({NUM_CLASSES}, activation="softmax", dtype="float32",',
-              f"             kernel_initializer=GlorotUniform(seed={seeds.next()})),"]
-    body = "\n".join(lines).replace("\n", "\n    ")
-    return "\n".join([*imports, "", "model = keras.Sequential([", f"    {body}", '], name="cnn")'])
+    return notebook_sequential(imports, lines, seeds, "cnn")
 
 
 # Presets. Ours: small, batch-normalized, Adam with warm-up and cosine decay; ≥ 99 % in 3 epochs.

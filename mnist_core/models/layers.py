@@ -50,3 +50,15 @@ class LayerSeeds:
     def next(self) -> int:
         self._count += 1
         return self._run_seed * 1000 + self._count
+
+
+def notebook_sequential(imports: list[str], lines: list[str], seeds: LayerSeeds,
+                        name: str) -> str:
+    """A kind's notebook source: its imports, then `model = keras.Sequential([...])` of its
+    layer lines and the softmax output every kind ends with, seeded as `build` seeds it."""
+    lines = [*lines, "# float32: under mixed precision too, the softmax computes in float32",
+             f'layers.Dense({NUM_CLASSES}, activation="softmax", dtype="float32",',
+             f"             kernel_initializer=GlorotUniform(seed={seeds.next()})),"]
+    body = "\n".join(lines).replace("\n", "\n    ")
+    return "\n".join([*imports, "", "model = keras.Sequential([", f"    {body}",
+                      f'], name="{name}")'])

@@ -6,7 +6,7 @@ import dataclasses
 from mnist_core.data.preprocess import IMAGE_SIZE, INPUT_PIXELS, NUM_CLASSES
 from mnist_core.models import kinds
 from mnist_core.models.checks import check_number, check_rate
-from mnist_core.models.layers import LayerRow, LayerSeeds, dense_rows
+from mnist_core.models.layers import LayerRow, LayerSeeds, dense_rows, notebook_sequential
 from mnist_core.models.reproduce import exact, number_list
 
 ACTIVATIONS = ("relu", "sigmoid", "tanh", "elu", "gelu", "selu")
@@ -92,11 +92,7 @@ def notebook_source(model_config: MlpConfig, seed: int = 0) -> str:
                      f"kernel_initializer=GlorotUniform(seed={seeds.next()}){penalty}),")
         if model_config.dropout > 0:
             lines.append(f"layers.Dropout({model_config.dropout!r}, seed={seeds.next()}),")
-    lines += ["# float32: under mixed precision too, the softmax computes in float32",
-              f'layers.Dense({NUM_CLASSES}, activation="softmax", dtype="float32",',
-              f"             kernel_initializer=GlorotUniform(seed={seeds.next()})),"]
-    body = "\n".join(lines).replace("\n", "\n    ")
-    return "\n".join([*imports, "", "model = keras.Sequential([", f"    {body}", '], name="mlp")'])
+    return notebook_sequential(imports, lines, seeds, "mlp")
 
 
 def add_cli_arguments(parser: argparse.ArgumentParser) -> None:

@@ -2,29 +2,12 @@
 clicked, and what it serves is the run's notebook."""
 
 import nbformat
-import pytest
 from pages_helpers import open_page, page_path
-from streamlit.runtime.media_file_manager import MediaFileManager
 
 from mnist_core import notebook
 from mnist_core.store import Registry
 from mnist_core.ui.notebook_download import LABEL
 from tests.unit.stored_runs import add_finished_run, small_model
-
-
-@pytest.fixture
-def deferred_downloads(monkeypatch) -> dict:
-    """File name -> the callable a download button defers to its click (AppTest serves no
-    downloads, so the test calls it as Streamlit would)."""
-    deferred = {}
-    register = MediaFileManager.add_deferred
-
-    def remember(self, data_callable, mimetype, coordinates, file_name=None, **options):
-        deferred[file_name] = data_callable
-        return register(self, data_callable, mimetype, coordinates, file_name, **options)
-
-    monkeypatch.setattr(MediaFileManager, "add_deferred", remember)
-    return deferred
 
 
 def test_a_done_runs_results_offer_it_as_a_notebook(deferred_downloads, monkeypatch):

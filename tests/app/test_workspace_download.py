@@ -3,29 +3,12 @@
 import io
 import zipfile
 
-import pytest
 from pages_helpers import open_page
-from streamlit.runtime.media_file_manager import MediaFileManager
 
 from mnist_core.models import config
 from mnist_core.store import LECTURE_WORKSPACE, Registry
 
 LABEL = "Download this workspace (.zip)"
-
-
-@pytest.fixture
-def deferred_downloads(monkeypatch) -> dict:
-    """File name -> the callable a download button defers to its click: AppTest serves no
-    downloads, so the test calls it as Streamlit would."""
-    deferred = {}
-    register = MediaFileManager.add_deferred
-
-    def remember(self, data_callable, mimetype, coordinates, file_name=None, **options):
-        deferred[file_name] = data_callable
-        return register(self, data_callable, mimetype, coordinates, file_name, **options)
-
-    monkeypatch.setattr(MediaFileManager, "add_deferred", remember)
-    return deferred
 
 
 def add_run(workspace: str) -> str:
