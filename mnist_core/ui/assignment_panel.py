@@ -12,7 +12,7 @@ from mnist_core.assignment.network import WHY_SOFTMAX
 from mnist_core.charts import run_charts
 from mnist_core.store import LECTURE_WORKSPACE, Run, RunError, Sweep
 from mnist_core.ui import engine, lecture_view, loaders
-from mnist_core.ui.cnn_panels import SHIFT_TEST_IMAGES, _shift_curves
+from mnist_core.ui.cnn_panels import SHIFT_TEST_IMAGES, shift_curves
 
 TITLE = "The assignment asks"
 CROSS_ENTROPY = (r"L = -\frac{1}{N}\sum_{i=1}^{N}\sum_{c=0}^{9} y_{ic}\,\log p_{ic}"
@@ -71,7 +71,7 @@ def cnn_questions(workspace: str, shown: Run | None) -> None:
             _missing(missing.TRAIN_CNN if cnn_run is None else missing.TRAIN_MLP)
             return
         try:
-            curves = _shift_curves(cnn_run.run_id, mlp_run.run_id,
+            curves = shift_curves(cnn_run.run_id, mlp_run.run_id,
                                    (engine.model_version(cnn_run.run_id),
                                     engine.model_version(mlp_run.run_id)))
         except RunError as error:

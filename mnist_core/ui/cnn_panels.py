@@ -43,7 +43,7 @@ def learned_panel(run: Run) -> None:
 
 
 @st.cache_data(max_entries=16, show_spinner="Shifting test digits and asking both models…")
-def _shift_curves(cnn_run_id: str, mlp_run_id: str, versions: tuple) -> dict[str, list[float]]:
+def shift_curves(cnn_run_id: str, mlp_run_id: str, versions: tuple) -> dict[str, list[float]]:
     """`versions` (the two model files' times) is only a cache key: new files, new curves."""
     mnist = loaders.mnist()
     images, labels = mnist.x_test[:SHIFT_TEST_IMAGES], mnist.y_test[:SHIFT_TEST_IMAGES]
@@ -69,7 +69,7 @@ def conv_vs_dense_panel(run: Run, workspace: str) -> None:
         column.metric(f"{label}: test accuracy", f"{other.test_accuracy:.2%}")
         column.metric(f"{label}: parameters", f"{other.params:,}")
     try:
-        curves = _shift_curves(run.run_id, best_mlp.run_id,
+        curves = shift_curves(run.run_id, best_mlp.run_id,
                                (engine.model_version(run.run_id),
                                 engine.model_version(best_mlp.run_id)))
     except RunError as error:
