@@ -10,6 +10,16 @@ import pytest
 from mnist_core.cluster.cancel_hold import cancel_held
 
 
+@pytest.fixture(autouse=True)
+def sigint_raises():
+    """SIGINT raising KeyboardInterrupt, as in a Ray worker: another test in this process (a
+    Jupyter kernel's manager, say) may have left it ignored, and interrupt_main then does
+    nothing."""
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, before)
+
+
 def test_an_interrupt_inside_the_block_is_raised_after_it_and_the_block_finishes():
     steps = []
     with pytest.raises(KeyboardInterrupt):
