@@ -33,6 +33,12 @@ def body_font_pixels(tab) -> float:
     return float(paragraph.evaluate("element => getComputedStyle(element).fontSize")[:-2])
 
 
+def quarter_size_decode(screenshot: bytes) -> str:
+    picture = cv2.imdecode(np.frombuffer(screenshot, np.uint8), cv2.IMREAD_GRAYSCALE)
+    quarter = cv2.resize(picture, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)
+    return cv2.QRCodeDetector().detectAndDecode(quarter)[0]
+
+
 def test_hide_shows_only_the_controls_not_listed(projector, app_url):
     tab = open_tab(projector, f"{app_url}/MLP?view=lecture&hide=lr,batch,seed")
     expect(tab.get_by_role("slider", name="Epochs")).to_be_visible()
@@ -68,10 +74,13 @@ def test_the_projected_qr_code_decodes_from_a_quarter_size_screenshot(projector,
                           arg=code.element_handle())
     box = code.bounding_box()
     assert box["width"] >= 400, box
-    shot = tab.screenshot()
-    picture = cv2.imdecode(np.frombuffer(shot, np.uint8), cv2.IMREAD_GRAYSCALE)
-    quarter = cv2.resize(picture, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)
-    decoded, _, _ = cv2.QRCodeDetector().detectAndDecode(quarter)
+    # What the room sees once the page has settled: the first rerun adds the workspace to the
+    # link and redraws the code, and a rerun dims the page while it runs (CI once caught such
+    # a frame). A phone keeps looking too, so a frame from the next 20 s that decodes counts.
+    deadline = time.monotonic() + 20
+    while not (decoded := quarter_size_decode(shot := tab.screenshot())) \
+            and time.monotonic() < deadline:
+        time.sleep(0.5)
     if not decoded:
         (tmp_path / "projector.png").write_bytes(shot)
     assert decoded, f"no QR code in the screenshot scaled to 25 % ({tmp_path}), code at {box}"
