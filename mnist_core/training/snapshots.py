@@ -2,8 +2,9 @@
 
 Each kept epoch records the first layer's weights as images, the answers for a fixed probe
 set of validation digits, and the validation confusion matrix. The matrix is counted by a
-metric during the validation pass fit already makes: Keras resets its metrics before that
-pass and calls on_epoch_end after it, so the counts there are exactly the validation set's.
+metric during the validation pass fit already makes, and only then: Keras resets its metrics
+before that pass and calls on_epoch_end after it, so the counts there are exactly the
+validation set's.
 """
 
 import keras
@@ -33,19 +34,28 @@ def kept_epochs(epochs: int, limit: int = MAX_TRAINED_FRAMES) -> set[int]:
 
 
 class ConfusionCounts(keras.metrics.Metric):
-    """counts[true, predicted] over the batches since the last reset (a confusion matrix)."""
+    """counts[true, predicted] over the batches since the last reset (a confusion matrix),
+    counted only while `counting` is on: fit updates its metrics on every training batch
+    too, and the replay needs only the validation pass (counting there cost 5-20 % of an
+    MLP epoch)."""
 
     def __init__(self, name="confusion", **kwargs):
         super().__init__(name=name, **kwargs)
         classes = preprocess.NUM_CLASSES
         self.counts = self.add_variable(shape=(classes, classes), initializer="zeros",
                                         dtype="int32", name="counts")
+        self.counting = self.add_variable(shape=(), initializer="zeros", dtype="int32",
+                                          name="counting")
 
     def update_state(self, y_true, y_pred, sample_weight=None):
-        true = tf.argmax(y_true, axis=-1, output_type=tf.int32)
-        predicted = tf.argmax(y_pred, axis=-1, output_type=tf.int32)
-        self.counts.assign_add(tf.math.confusion_matrix(
-            true, predicted, num_classes=preprocess.NUM_CLASSES, dtype=tf.int32))
+        def count():
+            true = tf.argmax(y_true, axis=-1, output_type=tf.int32)
+            predicted = tf.argmax(y_pred, axis=-1, output_type=tf.int32)
+            self.counts.assign_add(tf.math.confusion_matrix(
+                true, predicted, num_classes=preprocess.NUM_CLASSES, dtype=tf.int32))
+            return tf.constant(True)
+
+        tf.cond(self.counting.value > 0, count, lambda: tf.constant(False))
 
     def result(self):  # Keras logs a number; the replay reads the counts themselves
         return tf.reduce_sum(self.counts)
@@ -74,6 +84,12 @@ class SnapshotTaker(keras.callbacks.Callback):
                                          images.shape)
         no_validation_yet = np.full(self._confusion.counts.shape, NO_CONFUSION)
         self._take(0, images, no_validation_yet)
+
+    def on_test_begin(self, logs=None):  # fit's validation pass, after each epoch's training
+        self._confusion.counting.assign(1)
+
+    def on_test_end(self, logs=None):
+        self._confusion.counting.assign(0)
 
     def on_epoch_end(self, epoch, logs=None):
         if self.model.stop_training or epoch + 1 not in self._kept:
