@@ -69,7 +69,8 @@ def occlusion_view(digit: np.ndarray, occlusion: lights_up.Occlusion, scale: int
     st.image(_enlarged(shaded(heat, digit, limit), scale), width=lights_up.SIDE * scale,
              output_format="PNG")
     st.image(_enlarged(colour_bar(limit), scale), width=lights_up.SIDE * scale,
-             output_format="PNG", caption=f"the drop in probability: blue −{points(limit)} · "
+             output_format="PNG", caption=f"each pixel: the mean drop in probability over the "
+                                          f"patches that covered it; blue −{points(limit)} · "
                                           f"white 0 · red +{points(limit)}")
     worst = np.unravel_index(int(occlusion.drops.argmax()), occlusion.drops.shape)
     top, left = (lights_up.POSITIONS[index] for index in worst)
