@@ -11,8 +11,8 @@
   snapshot callback, plus what counting the confusion matrix adds to the validation pass)
   and the end-to-end cost (steady epochs with against without). Epochs here swing by 10-30 %
   from run to run, far more than a 3 % cost: the end-to-end figure cannot resolve it, the
-  direct one can. Not in either: the skipped confusion update on each training batch (a
-  tf.cond on a flag).
+  direct one can. Training batches count nothing: their step function is traced without
+  the confusion metric's update.
 
 Run: MNIST_NPZ=../shared/data/mnist.npz python benchmarks/insight.py [--tries 3]
 Last line: {"replay_frame_ms", "occlusion_cnn_ms", "activations_ms", "snapshot_overhead",
