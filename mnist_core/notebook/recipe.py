@@ -18,7 +18,6 @@ from mnist_core.training import loop
 
 IMPORTS = """\
 import json
-import math
 import os
 
 import keras
@@ -111,7 +110,8 @@ def compile_model(training: TrainConfig) -> str:
     learning_rate = "LEARNING_RATE"
     if training.schedule == "warmup_cosine":
         lines += ["# Warm up linearly over the first sixth of the steps, then decay to 0",
-                  "total_steps = math.ceil(len(y_train) / BATCH_SIZE) * EPOCHS",
+                  "steps_per_epoch = -(-len(y_train) // BATCH_SIZE)  # the last batch short",
+                  "total_steps = steps_per_epoch * EPOCHS",
                   "warmup_steps = max(1, total_steps // 6)",
                   "learning_rate = keras.optimizers.schedules.CosineDecay(",
                   "    initial_learning_rate=0.0, decay_steps=max(1, total_steps - warmup_steps),",
@@ -168,7 +168,8 @@ def fit(training: TrainConfig) -> str:
 def numbers(stored: dict) -> str:
     """Ours beside the lab's; the last line printed is one JSON object."""
     return f"""\
-LAB = {stored!r}  # what the lab recorded for this run
+# What the lab recorded for this run
+LAB = {stored!r}
 ours = {{"val_accuracy": float(history.history["val_accuracy"][-1]),
         "test_accuracy": float(test_accuracy)}}
 for name, value in ours.items():

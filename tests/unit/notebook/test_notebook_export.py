@@ -4,6 +4,8 @@ network (layers, configs, starting weights), split, optimizer and schedule as th
 
 import dataclasses
 import math
+import subprocess
+import sys
 
 import keras
 import nbformat
@@ -59,13 +61,27 @@ def code_cell(built, marker: str) -> str:
     return source
 
 
-@pytest.mark.parametrize("run_config", [*NETWORKS.values(), *(
-    config.RunConfig(training=training) for training in TRAININGS)])
+EVERY_RUN_CONFIG = [*NETWORKS.values(),
+                    *(config.RunConfig(training=training) for training in TRAININGS)]
+
+
+@pytest.mark.parametrize("run_config", EVERY_RUN_CONFIG)
 def test_every_notebook_is_valid_and_has_no_trace_of_the_lab(run_config):
     text = nbformat.writes(notebook.build(done_run(run_config)))
 
     nbformat.validate(nbformat.reads(text, as_version=4))
     assert "mnist_core" not in text.lower()
+
+
+def test_every_notebook_passes_a_linter(tmp_path):
+    """What a student hands in: no unused import, no undefined name, no overlong line."""
+    for index, run_config in enumerate(EVERY_RUN_CONFIG):
+        (tmp_path / f"run_{index}.ipynb").write_text(
+            nbformat.writes(notebook.build(done_run(run_config))), encoding="utf-8")
+    linted = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--isolated", "--no-cache", "--select", "E,F,W",
+         "--line-length", "100", str(tmp_path)], capture_output=True, text=True, check=False)
+    assert linted.returncode == 0, linted.stdout + linted.stderr
 
 
 def test_a_subset_run_warns_that_its_numbers_will_differ_and_a_full_one_does_not():
@@ -116,7 +132,7 @@ def test_the_notebook_compiles_and_schedules_as_the_engine(training):
     built = notebook.build(done_run(config.RunConfig(training=training)))
     images = 950  # 10 batches of 100 a epoch, the last one short
     ours, theirs = (kinds.build(MlpConfig(hidden_units=(4,))) for _ in range(2))
-    namespace = {"keras": keras, "math": math, "model": ours, "y_train": np.zeros(images)}
+    namespace = {"keras": keras, "model": ours, "y_train": np.zeros(images)}
     exec(code_cell(built, "model.compile("), namespace)
     loop.compile_model(theirs, training, steps_per_execution=1,
                        total_steps=math.ceil(images / training.batch_size) * training.epochs)
