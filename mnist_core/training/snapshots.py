@@ -37,12 +37,11 @@ class ConfusionCounts(keras.metrics.Metric):
     """counts[true, predicted] over the batches since the last reset (a confusion matrix),
     in fit's validation pass only.
 
-    fit updates its metrics on training batches too, and the replay needs none of those
-    (counting them measured 5-20 % of an MLP epoch side by side). So `counting` is read
-    when Keras traces its step functions, not when they run, and skips no work at run time
-    the way a tf.cond would: it leaves none in the train function at all. The
-    snapshot taker sets it from on_test_begin to on_test_end, the only time fit calls (and
-    so first traces) its test function; its train function is traced with no update at all.
+    fit updates its metrics on training batches too, and the replay needs none of those.
+    So `counting` is a Python flag, read when Keras traces its step functions rather than
+    when they run: the snapshot taker sets it from on_test_begin to on_test_end, the only
+    time fit calls (and so first traces) its test function, and the train function is
+    traced with no update in it at all (a tf.cond would still run in every step).
     """
 
     def __init__(self, name="confusion", **kwargs):
